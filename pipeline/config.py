@@ -1,0 +1,166 @@
+"""Load and validate TOML configs (`configs/*.toml`).
+
+A config names the stages to run, in order, and each stage's settings; plus
+the `limits`, `quality`, `ocr` and `pdf` sections. A config may say
+`extends = "default"` and override only what differs. Every key is checked
+against the defaults its owner declares: an unknown key is a `ConfigError`.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .registry import get_stage
+
+CONFIG_DIR = Path(__file__).resolve().parent / "configs"
+
+LIMIT_DEFAULTS: dict[str, Any] = {
+    "max_text_bytes": 64 * 1024 * 1024,
+    "max_pdf_bytes": 256 * 1024 * 1024,
+    "max_pdf_pages": 2000,
+    "max_image_pixels": 120_000_000,
+    "max_seconds_per_document": 600,
+}
+OUTPUT_DEFAULTS: dict[str, Any] = {"write_report": True}
+
+# sections whose defaults live in the module that owns them (module.DEFAULTS)
+_OWNED = {"quality": "pipeline.quality", "ocr": "pipeline.ocr", "pdf": "pipeline.pdf"}
+_TOP = {"name", "description", "extends", "pipeline", "stages", "limits", "output", *_OWNED}
+
+
+def _section_defaults(section: str) -> dict[str, Any] | None:
+    if section == "limits":
+        return LIMIT_DEFAULTS
+    if section == "output":
+        return OUTPUT_DEFAULTS
+    try:
+        mod = importlib.import_module(_OWNED[section])
+    except ImportError:
+        return None
+    return getattr(mod, "DEFAULTS", None)
+
+
+@dataclass
+class Config:
+    """A validated config: stage order, per-stage settings and the other sections."""
+
+    name: str
+    stages: list[str]
+    stage_settings: dict[str, dict[str, Any]]
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        merged = dict(_section_defaults(name) or {})
+        merged.update(self.sections.get(name, {}))
+        return merged
+
+    @property
+    def digest(self) -> str:
+        """Hash of the effective settings: part of the incremental-cache key."""
+        blob = json.dumps(
+            {"stages": self.stages, "settings": self.stage_settings, "sections": self.sections},
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _read(ref: str | Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    path = Path(ref)
+    if not path.suffix and not path.exists():
+        path = CONFIG_DIR / f"{ref}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.toml")))
+        raise ConfigError(f"config {str(ref)!r} not found (a TOML file, or one of: {known})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    parent = data.pop("extends", None)
+    if parent:
+        if parent in seen:
+            raise ConfigError(f"{path}: config inheritance loop through {parent!r}")
+        data = _merge(_read(parent, (*seen, str(ref))), data)
+    data.setdefault("name", path.stem)
+    return data
+
+
+def validate(data: dict[str, Any], origin: str = "config") -> Config:
+    unknown = set(data) - _TOP
+    if unknown:
+        raise ConfigError(f"{origin}: unknown top-level key(s): {', '.join(sorted(unknown))}")
+    order = data.get("pipeline", {}).get("stages")
+    extra = set(data.get("pipeline", {})) - {"stages"}
+    if extra:
+        raise ConfigError(f"{origin}: unknown key(s) in [pipeline]: {', '.join(sorted(extra))}")
+    if not isinstance(order, list) or not all(isinstance(s, str) for s in order):
+        raise ConfigError(f"{origin}: [pipeline] stages must be a list of stage names")
+    settings: dict[str, dict[str, Any]] = {}
+    given = data.get("stages", {})
+    for name in given:
+        if name not in order:
+            try:
+                get_stage(name)
+            except KeyError as e:
+                raise ConfigError(f"{origin}: [stages.{name}]: {e.args[0]}") from None
+    for name in order:
+        try:
+            spec = get_stage(name)
+        except KeyError as e:
+            raise ConfigError(f"{origin}: {e.args[0]}") from None
+        over = given.get(name, {})
+        bad = set(over) - set(spec.defaults)
+        if bad:
+            raise ConfigError(
+                f"{origin}: unknown key(s) in [stages.{name}]: {', '.join(sorted(bad))} "
+                f"(known: {', '.join(sorted(spec.defaults)) or 'none'})"
+            )
+        settings[name] = {**spec.defaults, **over}
+    sections: dict[str, dict[str, Any]] = {}
+    for sec in ("limits", "output", *_OWNED):
+        if sec not in data:
+            continue
+        if not isinstance(data[sec], dict):
+            raise ConfigError(f"{origin}: [{sec}] must be a table")
+        defaults = _section_defaults(sec)
+        if defaults is not None:
+            bad = set(data[sec]) - set(defaults)
+            if bad:
+                raise ConfigError(f"{origin}: unknown key(s) in [{sec}]: {', '.join(sorted(bad))}")
+        sections[sec] = dict(data[sec])
+    return Config(str(data.get("name", "custom")), list(order), settings, sections, data)
+
+
+def load_config(ref: str | Path | dict[str, Any] | Config | None = None) -> Config:
+    """A `Config` from a name (`default`), a TOML path, a dict, or None (default)."""
+    if isinstance(ref, Config):
+        return ref
+    if ref is None:
+        ref = "default"
+    if isinstance(ref, dict):
+        data = dict(ref)
+        parent = data.pop("extends", None)
+        if parent:
+            data = _merge(_read(parent), data)
+        return validate(data, "config")
+    return validate(_read(ref), str(ref))

@@ -1,0 +1,163 @@
+"""The Pipeline: ingest, run the configured stages in order, score, report.
+
+One object serves the CLI, the Python API, the pre-commit hooks and every
+batch backend, so there is exactly one code path from input to output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config, load_config
+from .document import Document, nonws_len
+from .registry import get_stage
+from .report import build_report
+
+
+@dataclass
+class Result:
+    """Clean text plus its report (a JSON-ready dict) and the final Document."""
+
+    text: str
+    report: dict[str, Any]
+    document: Document = field(repr=False)
+
+    @property
+    def score(self) -> float:
+        return float(self.report["quality"]["score"])
+
+
+def finalize_text(doc: Document) -> str:
+    """The emitted bytes' text: NFC, no trailing spaces, one paragraph per line,
+    exactly one blank line between paragraphs, exactly one trailing newline."""
+    paras: list[str] = []
+    if doc.paragraphs:
+        paras = [ln.text.strip() for ln in doc.lines if ln.text.strip()]
+    else:
+        block: list[str] = []
+        for ln in doc.lines:
+            t = ln.text.strip()
+            if t:
+                block.append(t)
+            elif block:
+                paras.append("\n".join(block))
+                block = []
+        if block:
+            paras.append("\n".join(block))
+    text = "\n\n".join(paras)
+    text = unicodedata.normalize("NFC", text)
+    return text + "\n" if text else ""
+
+
+class Pipeline:
+    """The configured stages, ready to clean documents.
+
+    >>> p = Pipeline("default")
+    >>> p.clean_text("经济增长7.5% ,  好.").text
+    '经济增长7.5%，好。\\n'
+    """
+
+    def __init__(self, config: Config | str | Path | dict[str, Any] | None = None):
+        self.config = load_config(config)
+        self.steps = [(get_stage(name), self.config.stage_settings[name]) for name in self.config.stages]
+
+    # -- entry points ---------------------------------------------------
+    def clean_text(self, text: str, source: str = "<text>") -> Result:
+        """Clean a str already in memory."""
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        doc = Document.from_text(text, source=source, kind="text")
+        raw = text.encode("utf-8")
+        return self.process(doc, raw)
+
+    def clean_bytes(self, data: bytes, source: str = "<stdin>") -> Result:
+        """Clean raw bytes of a text file (encoding detected)."""
+        from .ingest.text import text_document
+
+        return self.process(text_document(data, source), data)
+
+    def clean_file(self, path: str | Path) -> Result:
+        """Clean one file of any supported kind (text, PDF, image)."""
+        from .ingest import read_document
+
+        t0 = time.perf_counter()
+        doc, raw = read_document(Path(path), self.config)
+        t_in = time.perf_counter() - t0
+        res = self.process(doc, raw)
+        res.report["timings"]["ingest"] = round(t_in, 4)
+        res.report["timings"]["total"] = round(res.report["timings"]["total"] + t_in, 4)
+        return res
+
+    # -- the work -------------------------------------------------------
+    def process(self, doc: Document, raw: bytes) -> Result:
+        timings: dict[str, float] = {}
+        accounting: dict[str, dict[str, int]] = {}
+        input_text = doc.text
+        t_start = time.perf_counter()
+        for spec, settings in self.steps:
+            before = nonws_len(doc.text)
+            removed_before = doc.removed_nonws(spec.name)
+            t0 = time.perf_counter()
+            doc = spec.fn(doc, settings)
+            timings[spec.name] = round(time.perf_counter() - t0, 4)
+            after = nonws_len(doc.text)
+            removed = doc.removed_nonws(spec.name) - removed_before
+            changed = int(doc.delta.get(spec.name, 0))
+            accounting[spec.name] = {
+                "chars_in": before,
+                "chars_out": after,
+                "removed": removed,
+                "changed": changed,
+                "unaccounted": before - after - removed - changed,
+            }
+        text = finalize_text(doc)
+        t0 = time.perf_counter()
+        from .quality import score_document
+
+        quality = score_document(doc, text, self.config.section("quality"))
+        timings["quality"] = round(time.perf_counter() - t0, 4)
+        timings["total"] = round(time.perf_counter() - t_start, 4)
+        report = build_report(
+            doc=doc,
+            text=text,
+            input_text=input_text,
+            raw=raw,
+            config=self.config,
+            quality=quality,
+            accounting=accounting,
+            timings=timings,
+            version=__version__,
+        )
+        return Result(text, report, doc)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+_DEFAULT: dict[str, Pipeline] = {}
+
+
+def default_pipeline(config: Config | str | Path | dict[str, Any] | None = None) -> Pipeline:
+    """A cached Pipeline for a config name (building one loads jieba and OpenCC)."""
+    if config is None or isinstance(config, str):
+        key = config or "default"
+        if key not in _DEFAULT:
+            _DEFAULT[key] = Pipeline(key)
+        return _DEFAULT[key]
+    return Pipeline(config)
+
+
+def clean_text(text: str, config: Config | str | Path | dict[str, Any] | None = None) -> Result:
+    """Clean `text` with `config` (default: configs/default.toml). Returns a Result."""
+    return default_pipeline(config).clean_text(text)
+
+
+def clean_file(path: str | Path, config: Config | str | Path | dict[str, Any] | None = None) -> Result:
+    """Clean the file at `path` (text, PDF or image). Returns a Result."""
+    return default_pipeline(config).clean_file(path)

@@ -1,0 +1,107 @@
+"""The per-document report (OUTPUT_SPEC section 9), schema `schema/report.schema.json`."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from .config import Config
+from .document import Document, nonws_len
+
+
+def output_line_map(doc: Document) -> list[tuple[tuple[int, int], int]]:
+    """(source range, output line) for every emitted line, in output order."""
+    out: list[tuple[tuple[int, int], int]] = []
+    line_no = 1
+    if doc.paragraphs:
+        for ln in doc.lines:
+            if ln.text.strip():
+                out.append((ln.src, line_no))
+                line_no += 2
+        return out
+    prev_blank = True
+    started = False
+    for ln in doc.lines:
+        if ln.text.strip():
+            if started and prev_blank:
+                line_no += 1  # the single blank separator
+            out.append((ln.src, line_no))
+            line_no += 1
+            started = True
+            prev_blank = False
+        else:
+            prev_blank = True
+    return out
+
+
+def resolve_line(mapping: list[tuple[tuple[int, int], int]], src: tuple[int, int]) -> int | None:
+    """The output line holding source range `src` (or the nearest one after it)."""
+    best = None
+    for (a, b), out in mapping:
+        if a <= src[1] and src[0] <= b:
+            return out
+        if a > src[1] and best is None:
+            best = out
+    return best if best is not None else (mapping[-1][1] if mapping else None)
+
+
+def build_report(
+    *,
+    doc: Document,
+    text: str,
+    input_text: str,
+    raw: bytes,
+    config: Config,
+    quality: dict[str, Any],
+    accounting: dict[str, dict[str, int]],
+    timings: dict[str, float],
+    version: str,
+) -> dict[str, Any]:
+    from . import REPORT_SCHEMA_VERSION
+
+    mapping = output_line_map(doc)
+    flags = []
+    for f in [*doc.flags, *quality.pop("extra_flags", [])]:
+        if f.line is None:
+            f.line = resolve_line(mapping, f.src)
+        flags.append(f.to_dict())
+    flags.sort(key=lambda f: (f["line"] or 0, f["kind"]))
+    removed = [r.to_dict() for r in doc.removed]
+    in_chars = nonws_len(input_text)
+    out_chars = nonws_len(text)
+    removed_chars = sum(nonws_len(r["text"]) for r in removed)
+    changed = int(sum(doc.delta.values()))
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "pipeline": {"name": "ocrclean", "version": version, "config": config.name, "config_digest": config.digest},
+        "source": {
+            "path": doc.source,
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "bytes": len(raw),
+            "kind": doc.kind,
+            "encoding": doc.metadata.get("encoding"),
+        },
+        "output": {
+            "path": None,
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "chars": len(text),
+            "lines": text.count("\n"),
+            "paragraphs": sum(1 for p in text.split("\n\n") if p.strip()),
+        },
+        "quality": quality,
+        "flags": flags,
+        "removed": removed,
+        "changes": {stage: dict(sorted(c.items())) for stage, c in doc.changes.items()},
+        "accounting": {
+            "input_chars": in_chars,
+            "output_chars": out_chars,
+            "removed_chars": removed_chars,
+            "changed_chars": changed,
+            "unaccounted_chars": in_chars - out_chars - removed_chars - changed,
+            "stages": accounting,
+        },
+        "metadata": {k: v for k, v in doc.metadata.items() if k != "encoding"},
+        "pages": doc.stats.get("pages", []),
+        "timings": timings,
+        "errors": [],
+    }

@@ -1,0 +1,1 @@
+"""Pipeline stages: one module each, registered with `pipeline.registry.stage`."""

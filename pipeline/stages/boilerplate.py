@@ -1,0 +1,9 @@
+"""PLACEHOLDER: replaced by the real stage."""
+
+from ..document import Document
+from ..registry import stage
+
+
+@stage("boilerplate", defaults={})
+def run(doc: Document, cfg: dict) -> Document:
+    return doc
