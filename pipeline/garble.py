@@ -1,0 +1,235 @@
+"""The garble model: how fluent is a piece of Chinese text?
+
+Layout damage (vertical headlines read row by row, pull-quote fragments, OCR
+copies of a neighbouring line) leaves strings of real characters in an order
+no writer would produce. We score that with a character Markov model derived
+from jieba's word dictionary (shipped with jieba; no download), read as a
+word model: after a character the writer either continues the current word
+or ends it and starts a new word, so
+
+    P(c | p) = c(p c) / c(p)  +  end(p) / c(p) * start(c) / N
+
+with c(p c) the within-word bigram count, c(p) the count of p, end(p) how
+often p ends a word, start(c) how often c begins one, all weighted by the
+dictionary frequencies, and N the total word count. The first CJK character
+of a run is scored by start(c) / N alone. The statistics are built once,
+deterministically, and cached under ~/.cache/ocrclean as compact numpy arrays;
+scoring is vectorised (no per-character Python loop), so a whole document is
+scored in a few tens of milliseconds.
+
+`fluency(text)` is the mean natural-log probability per CJK character. The
+national corpus scores -4.8 per paragraph (min -5.84 over 3512 paragraphs of
+20+ characters); the same paragraphs with their characters shuffled -7.25
+(1% above -6.0), read across 3 columns row by row -7.2; see tests/test_garble.py and the README
+for the measured separation and `GARBLE_THRESHOLD`. Text with fewer than
+`MIN_CJK` CJK characters carries too little evidence either way: it gets
+`NEUTRAL` (a typical fluent value), so short strings are never called garbled
+by accident; callers that must judge short strings (the headline search)
+use `transition_logp`/`column_logp` directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+GARBLE_THRESHOLD = -6.0  # mean log-prob per CJK char below this: garbled
+NEUTRAL = -5.0  # returned for text with fewer than MIN_CJK CJK characters
+MIN_CJK = 4
+_FLOOR = 1e-9  # probability floor for characters jieba never saw
+_SHIFT = np.uint64(21)  # code points fit in 21 bits: key = prev << 21 | cur
+_CACHE_VERSION = "1"
+
+
+def _is_cjk_array(cp: np.ndarray) -> np.ndarray:
+    return (
+        ((cp >= 0x4E00) & (cp <= 0x9FFF))
+        | ((cp >= 0x3400) & (cp <= 0x4DBF))
+        | ((cp >= 0xF900) & (cp <= 0xFAFF))
+        | ((cp >= 0x20000) & (cp <= 0x3134F))
+    )
+
+
+class _Model:
+    """Dense per-character tables (indexed by code point) and sparse bigrams."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.cps = arrays["cps"]  # sorted code points the dictionary knows
+        self.log_start = arrays["log_start"]  # log(start(c)/N), per entry of cps
+        self.end_ratio = arrays["end_ratio"]  # end(p)/c(p), per entry of cps
+        self.keys = arrays["keys"]  # sorted bigram keys p << 21 | c
+        self.cond = arrays["cond"]  # c(p c)/c(p), per key
+        self.log_floor = math.log(_FLOOR)
+
+    def _index(self, cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        i = np.searchsorted(self.cps, cp)
+        i = np.minimum(i, len(self.cps) - 1)
+        return i, self.cps[i] == cp
+
+    def logp(self, prev: np.ndarray, cur: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """log P(cur | prev) per position; `first` marks run starts (no prev)."""
+        ci, cknown = self._index(cur)
+        start = np.where(cknown, np.exp(self.log_start[ci]), 0.0)
+        pi, pknown = self._index(prev)
+        end = np.where(pknown & ~first, self.end_ratio[pi], 1.0)
+        key = (prev.astype(np.uint64) << _SHIFT) | cur.astype(np.uint64)
+        ki = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        cond = np.where((self.keys[ki] == key) & ~first, self.cond[ki], 0.0)
+        p = cond + end * start
+        return np.log(np.maximum(p, _FLOOR))
+
+
+def _dict_path() -> Path:
+    import jieba
+
+    return Path(jieba.__file__).with_name("dict.txt")
+
+
+def _build(dict_path: Path) -> dict[str, np.ndarray]:
+    """Count characters, word starts/ends and within-word bigrams in dict.txt."""
+    from collections import Counter
+
+    count: Counter[int] = Counter()
+    start: Counter[int] = Counter()
+    end: Counter[int] = Counter()
+    big: Counter[int] = Counter()
+    total = 0
+    with open(dict_path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2 or not parts[1].isdigit():
+                continue
+            word, freq = parts[0], int(parts[1])
+            if not word or freq <= 0:
+                continue
+            cps = [ord(ch) for ch in word]
+            total += freq
+            start[cps[0]] += freq
+            end[cps[-1]] += freq
+            for c in cps:
+                count[c] += freq
+            for a, b in zip(cps, cps[1:], strict=False):
+                big[(a << 21) | b] += freq
+    cps = np.array(sorted(count), dtype=np.uint32)
+    cnt = np.array([count[c] for c in cps.tolist()], dtype=np.float64)
+    st = np.array([start[c] for c in cps.tolist()], dtype=np.float64)
+    en = np.array([end[c] for c in cps.tolist()], dtype=np.float64)
+    keys = np.array(sorted(big), dtype=np.uint64)
+    prev_cnt = {c: n for c, n in zip(cps.tolist(), cnt.tolist(), strict=True)}
+    cond = np.array([big[k] / prev_cnt[k >> 21] for k in keys.tolist()], dtype=np.float32)
+    with np.errstate(divide="ignore"):
+        log_start = np.where(st > 0, np.log(st / total), math.log(_FLOOR)).astype(np.float32)
+    return {
+        "cps": cps,
+        "log_start": log_start,
+        "end_ratio": (en / cnt).astype(np.float32),
+        "keys": keys,
+        "cond": cond,
+    }
+
+
+def _cache_file(dict_path: Path) -> Path:
+    h = hashlib.sha256(dict_path.read_bytes()).hexdigest()[:16]
+    base = Path(os.environ.get("OCRCLEAN_CACHE", Path.home() / ".cache" / "ocrclean"))
+    return base / f"garble-v{_CACHE_VERSION}-{h}.npz"
+
+
+@lru_cache(maxsize=1)
+def model() -> _Model:
+    """The model, built from jieba's dictionary at first use and cached on disk."""
+    dp = _dict_path()
+    cf = _cache_file(dp)
+    if cf.exists():
+        try:
+            with np.load(cf) as z:
+                return _Model({k: z[k] for k in z.files})
+        except (OSError, ValueError, KeyError):
+            pass  # a corrupt cache is rebuilt
+    arrays = _build(dp)
+    try:
+        cf.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cf.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, **arrays)
+        os.replace(tmp, cf)
+    except OSError:
+        pass  # read-only home: keep it in memory only
+    return _Model(arrays)
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def char_logp(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of CJK characters in `text`, their log-probabilities).
+
+    A run of CJK characters is broken by anything else (punctuation, digits,
+    spaces, line breaks): its first character is scored as a word start.
+    """
+    cp = _codepoints(text)
+    if cp.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    cjk = _is_cjk_array(cp)
+    pos = np.flatnonzero(cjk)
+    if pos.size == 0:
+        return pos, np.zeros(0)
+    cur = cp[pos]
+    prev = np.empty_like(cur)
+    prev[0] = 0
+    prev[1:] = cp[pos[:-1]]
+    first = np.ones(pos.size, dtype=bool)
+    first[1:] = pos[1:] != pos[:-1] + 1
+    return pos, model().logp(prev, cur, first)
+
+
+def fluency(text: str) -> float:
+    """Mean log-probability per CJK character (NEUTRAL below MIN_CJK characters)."""
+    _, lp = char_logp(text)
+    if lp.size < MIN_CJK:
+        return NEUTRAL
+    return float(lp.mean())
+
+
+def fluency_many(texts: Sequence[str] | Iterable[str]) -> list[float]:
+    """`fluency` of each text, scored in one vectorised pass."""
+    texts = list(texts)
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    pos, lp = char_logp(joined)
+    lens = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    bounds = np.concatenate(([0], np.cumsum(lens)[:-1]))
+    which = np.searchsorted(bounds, pos, side="right") - 1
+    n = np.bincount(which, minlength=len(texts))
+    s = np.bincount(which, weights=lp, minlength=len(texts))
+    out = np.where(n >= MIN_CJK, s / np.maximum(n, 1), NEUTRAL)
+    return out.tolist()
+
+
+def is_garbled(text: str, threshold: float = GARBLE_THRESHOLD) -> bool:
+    """True when `text` has enough CJK characters and reads as scrambled."""
+    return fluency(text) < threshold
+
+
+def transition_logp(prev: str, cur: str) -> float:
+    """log P(cur | prev) for single characters; `prev` "" means a word start."""
+    p = np.array([ord(prev) if prev else 0], dtype=np.uint32)
+    c = np.array([ord(cur)], dtype=np.uint32)
+    return float(model().logp(p, c, np.array([not prev]))[0])
+
+
+def column_logp(chars: str) -> float:
+    """Total log-probability of a string read as one unbroken run (short strings)."""
+    if not chars:
+        return 0.0
+    cp = _codepoints(chars)
+    prev = np.concatenate(([0], cp[:-1])).astype(np.uint32)
+    first = np.zeros(cp.size, dtype=bool)
+    first[0] = True
+    return float(model().logp(prev, cp, first).sum())
