@@ -1,0 +1,63 @@
+"""The local backend: in-process for one job, a process pool for several.
+
+A worker that dies (a crash inside a native library, the OOM killer) costs only
+the document it was working on: the pool is rebuilt and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ..config import Config
+from ..worker import Outcome, init_worker, process_path
+
+
+def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
+    if jobs <= 1 or len(paths) <= 1:
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        for p in paths:
+            yield process_path(p, config)
+        return
+    queue = list(reversed(paths))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker)
+    pending: dict[Future, str] = {}
+    suspects: list[str] = []
+    clean_exit = False
+    try:
+        while queue or pending:
+            # keep the queue short so an interrupt stops quickly and memory stays flat
+            while queue and len(pending) < jobs * 2:
+                p = queue.pop()
+                pending[pool.submit(process_path, p, config)] = p
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                path = pending.pop(fut)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    suspects.append(path)
+            if broken:
+                # every document in flight was lost with the pool; retry each alone below
+                suspects.extend(pending.values())
+                pending.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker)
+        for path in suspects:
+            yield _run_alone(path, config)
+        clean_exit = True
+    finally:
+        pool.shutdown(wait=clean_exit, cancel_futures=True)
+
+
+def _run_alone(path: str, config: Config) -> Outcome:
+    """Retry one document in its own worker, so a crash is pinned on the right file."""
+    with ProcessPoolExecutor(max_workers=1, initializer=init_worker) as solo:
+        try:
+            return solo.submit(process_path, path, config).result()
+        except BrokenProcessPool:
+            return Outcome(path, error=f"{path}: the worker process died while processing it (crash or out of memory)")

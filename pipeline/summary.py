@@ -1,0 +1,94 @@
+"""What a person sees during and after a batch: a progress bar and a summary table."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from .batch import BatchResult
+
+MAX_ROWS = 60
+
+
+class Progress:
+    """A tqdm bar on stderr that stays silent when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool = True, unit: str = "doc"):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.unit = unit
+        self.bar: tqdm | None = None
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            self.bar = tqdm(total=0, unit=self.unit, file=sys.stderr, dynamic_ncols=True, desc="ocrclean")
+        return self
+
+    def set_total(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.total = n
+            self.bar.refresh()
+
+    def update(self, n: int = 1) -> None:
+        if self.bar is not None and n:
+            self.bar.update(n)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def summary_rows(res: BatchResult, min_score: float | None = None) -> list[dict[str, Any]]:
+    rows = []
+    for oc in res.outcomes:
+        if not oc.ok:
+            rows.append({"file": oc.path, "error": oc.error})
+            continue
+        r = oc.report
+        q = r["quality"]
+        acc = r["accounting"]
+        status = "cached" if oc.extra.get("cached") else "ok"
+        if min_score is not None and q["score"] < min_score:
+            status = f"below {min_score:g}"
+        rows.append(
+            {
+                "file": r["source"]["path"],
+                "score": q["score"],
+                "grade": q.get("grade", ""),
+                "chars_in": acc["input_chars"],
+                "chars_out": acc["output_chars"],
+                "removed": acc["removed_chars"],
+                "flags": len(r["flags"]),
+                "status": status,
+            }
+        )
+    return rows
+
+
+def print_summary(res: BatchResult, min_score: float | None = None, file: Any = None) -> None:
+    """A rich table: file, score, chars in/out, removed, flags, status or error."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=file or sys.stdout, width=max(100, Console().width), soft_wrap=False)
+    table = Table(title="ocrclean summary", show_lines=False)
+    for col, just in (("file", "left"), ("score", "right"), ("grade", "center"), ("chars in", "right"),
+                      ("chars out", "right"), ("removed", "right"), ("flags", "right"), ("status / error", "left")):
+        table.add_column(col, justify=just, overflow="fold")
+    rows = summary_rows(res, min_score)
+    for row in rows[:MAX_ROWS]:
+        if "error" in row:
+            table.add_row(row["file"], "", "", "", "", "", "", f"[red]{row['error']}[/red]")
+        else:
+            table.add_row(row["file"], f"{row['score']:.1f}", row["grade"], str(row["chars_in"]), str(row["chars_out"]),
+                          str(row["removed"]), str(row["flags"]), row["status"])
+    console.print(table)
+    ok = [r for r in rows if "error" not in r]
+    failed = len(res.errors)
+    more = f" ({len(rows) - MAX_ROWS} more rows in manifest.jsonl)" if len(rows) > MAX_ROWS else ""
+    mean = sum(r["score"] for r in ok) / len(ok) if ok else 0.0
+    console.print(
+        f"{len(ok)} processed ({res.cached} unchanged, reused), {failed} failed, "
+        f"mean score {mean:.1f}, {sum(r['removed'] for r in ok)} chars removed{more}"
+    )
