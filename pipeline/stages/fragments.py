@@ -1,9 +1,141 @@
-"""PLACEHOLDER: replaced by the real stage."""
+"""Runs of one-to-three-character lines: a vertical title to join, or garble to drop.
 
-from ..document import Document
+A title set vertically, one or two characters per line, comes out as a run of
+tiny lines (Kaihua 3-11: `委十` / `五` / `届` / `四` / `次全体(扩大)会议召`);
+the scattered characters of a pull-quote look the same (Kaihua 15-23: `奋` /
+`贯` / `党的` / `精神的` / `局之胜`) but do not read as Chinese once joined.
+The garble model tells them apart: a fluent join becomes one line (with the
+one longer line that closes the title, when that keeps it fluent); a garbled
+one is removed and recorded; in between it is joined and flagged. A single
+short line (a heading numeral `一`, a lone `附件`) is never a run.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import garble
+from ..document import Document, Line
 from ..registry import stage
+from ..textops import CJK_RANGE
+
+NAME = "fragments"
+_SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
 
 
-@stage("fragments", defaults={})
+def is_fragment(text: str, max_chars: int) -> bool:
+    """A line of 1..max_chars CJK ideographs and nothing else."""
+    s = text.strip()
+    return 0 < len(s) <= max_chars and re.fullmatch(rf"[{CJK_RANGE}]+", s) is not None
+
+
+def find_runs(lines: list[Line], max_chars: int, max_gap: int, min_run: int) -> list[list[int]]:
+    """Indices of fragment lines forming runs (at most `max_gap` blank lines apart)."""
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    blanks = 0
+    for i, ln in enumerate(lines):
+        if not ln.text.strip():
+            blanks += 1
+            continue
+        if is_fragment(ln.text, max_chars) and (not cur or blanks <= max_gap):
+            cur.append(i)
+        else:
+            if len(cur) >= min_run:
+                runs.append(cur)
+            cur = [i] if is_fragment(ln.text, max_chars) else []
+        blanks = 0
+    if len(cur) >= min_run:
+        runs.append(cur)
+    return runs
+
+
+def _tail(lines: list[Line], after: int, max_gap: int, max_tail: int) -> int | None:
+    """The next non-blank line after `after` if it could close a vertical title."""
+    blanks = 0
+    for j in range(after + 1, len(lines)):
+        t = lines[j].text.strip()
+        if not t:
+            blanks += 1
+            if blanks > max_gap:
+                return None
+            continue
+        if len(t) <= max_tail and not _SENTENCE_END.search(t) and " " not in t:
+            return j
+        return None
+    return None
+
+
+@stage(
+    NAME,
+    defaults={
+        "enabled": True,
+        "max_chars": 3,  # a fragment line has at most this many characters
+        "min_run": 2,  # fewer fragment lines in a row: leave alone
+        "max_gap": 2,  # blank lines allowed between fragments of one run
+        "max_tail": 16,  # a closing line this short may end a vertical title
+        "keep_above": -5.8,  # joined fluency at least this: joined, not flagged
+        "garbled_below": garble.GARBLE_THRESHOLD,  # below this: removed
+    },
+)
 def run(doc: Document, cfg: dict) -> Document:
+    """Join runs of tiny lines into one line, or remove them when they are garble."""
+    if not cfg["enabled"] or doc.paragraphs:
+        return doc
+    lines = doc.lines
+    runs = find_runs(lines, cfg["max_chars"], cfg["max_gap"], cfg["min_run"])
+    if not runs:
+        return doc
+    replace: dict[int, tuple[int, list[Line]]] = {}  # first index -> (last index, new lines)
+    for idx in runs:
+        parts = [lines[i].text.strip() for i in idx]
+        last = idx[-1]
+        joined = "".join(parts)
+        score = garble.fluency(joined)
+        tail = _tail(lines, last, cfg["max_gap"], cfg["max_tail"])
+        if tail is not None and score >= cfg["garbled_below"]:  # garble never swallows a line
+            with_tail = joined + lines[tail].text.strip()
+            tail_score = garble.fluency(with_tail)
+            if tail_score >= cfg["keep_above"] and tail_score >= score - 0.3:
+                joined, score, last = with_tail, tail_score, tail
+        src = (lines[idx[0]].src[0], lines[last].src[1])
+        first = lines[idx[0]]
+        if score < cfg["garbled_below"]:
+            doc.record_removal(NAME, "garbled-fragments", joined, src)
+            doc.flag(
+                "garbled-fragments",
+                f"fragment lines that do not read as text (fluency {score:.2f}); removed",
+                joined,
+                src,
+                NAME,
+            )
+            replace[idx[0]] = (last, [])
+            continue
+        doc.record_change(NAME, "fragments-joined", 1, 0)
+        if score < cfg["keep_above"]:
+            doc.flag(
+                "fragments-joined",
+                f"fragment lines joined but read poorly (fluency {score:.2f}); check",
+                joined,
+                src,
+                NAME,
+            )
+        kind = (
+            "heading" if len(joined) <= 2 * cfg["max_tail"] and not _SENTENCE_END.search(joined) else "body"
+        )
+        replace[idx[0]] = (
+            last,
+            [Line(joined, src, first.page, first.conf, kind, {"joined_fragments": len(idx)})],
+        )
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        if i in replace:
+            last, new = replace[i]
+            out.extend(new)
+            i = last + 1
+        else:
+            out.append(lines[i])
+            i += 1
+    doc.lines = out
     return doc
