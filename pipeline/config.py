@@ -96,12 +96,13 @@ def _read(ref: str | Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    own_name = data.get("name", path.stem)
     parent = data.pop("extends", None)
     if parent:
         if parent in seen:
             raise ConfigError(f"{path}: config inheritance loop through {parent!r}")
         data = _merge(_read(parent, (*seen, str(ref))), data)
-    data.setdefault("name", path.stem)
+    data["name"] = own_name
     return data
 
 
@@ -162,5 +163,6 @@ def load_config(ref: str | Path | dict[str, Any] | Config | None = None) -> Conf
         parent = data.pop("extends", None)
         if parent:
             data = _merge(_read(parent), data)
+            data["name"] = str(ref.get("name", parent))
         return validate(data, "config")
     return validate(_read(ref), str(ref))
