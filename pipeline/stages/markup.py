@@ -1,9 +1,228 @@
-"""PLACEHOLDER: replaced by the real stage."""
+"""Markup stripping: Markdown, HTML, LaTeX sub/superscripts, decorative bullets (OUTPUT_SPEC 6).
 
-from ..document import Document
+OCR engines and web extractors leave markup around the text. Each rule keeps
+the text and drops only the markup, and is narrow enough to leave legitimate
+text alone: `2.5%`, `C++`, `a*b`, `#1`, `1. 总体要求` and `2020-2035` pass through.
+
+- Markdown headings (`### 标题`) lose their hashes and become `kind="heading"`;
+  a misread icon (`/`, `■`) or a stray list number (`## 2 加速推进平台建设`)
+  in front of the heading text is removed, the number flagged.
+- `**bold**`, `__bold__`, `*斜体*`, list bullets (`- `, `* `, `+ `), block quotes,
+  horizontal rules, code fences, links and images.
+- HTML tags (text kept) and entities (`html.unescape`, entity by entity).
+- LaTeX: `PM_{2.5}` -> `PM2.5`, `M_2` -> `M2`, `m^{2}` -> `m2`, `$…$`, `\\mathrm{…}`.
+- Decorative bullets at line start (`● ○ ■ □ ◆ ◇ ▲ △ ★ ☆ •` and kin).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ..document import Document, Line
 from ..registry import stage
+from ..textops import CJK_CLASS, CJK_PUNCT_CLASS, count_changes
+
+NAME = "markup"
+
+BULLETS = "●○■□◆◇▲△★☆•▪▫◼◻▶►◎◉❖➢➤♦✓✔"
+
+# Anything any rule could act on; a line without these is skipped outright.
+_TRIGGER = re.compile(r"[<>&#*_^$\\\[`+\-|" + BULLETS + "]")
+
+_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?=[ \t]|$|[^#\w]|[" + CJK_CLASS + "])[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
+# in a heading: leading icons misread as text, then a stray list number before CJK
+_HEAD_ICON = re.compile(r"^[/\\|｜" + BULLETS + r"\s]+")
+_HEAD_NUMBER = re.compile(r"^(\d{1,3})[ \t]+(?=[" + CJK_CLASS + "])")
+_LEAD_BULLET = re.compile(r"^([ \t]*)([" + BULLETS + r"]+)[ \t]*(?=\S)")
+_BARE_BULLET = re.compile(r"^[ \t]*[" + BULLETS + r"]+[ \t]*$")
+_LIST_ITEM = re.compile(r"^([ \t]*)([-*+])[ \t]+(?=\S)")
+_PAGE_NUMBER_LIKE = re.compile(r"^\s*[-—–]\s*\d+\s*[-—–]\s*$")
+_BLOCKQUOTE = re.compile(r"^[ \t]*>[ \t]+(?=\S)")
+_RULE_LINE = re.compile(r"^[ \t]*(?:([-*_])[ \t]*)(?:\1[ \t]*){2,}$")
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)[\w-]*[ \t]*$")
+
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+_ITALIC_CJK = re.compile(r"(?<![*A-Za-z0-9])\*(?=[^\s*])([^*\n]*?[" + CJK_CLASS + r"][^*\n]*?)(?<=[^\s*])\*(?![*A-Za-z0-9])")
+_ORPHAN_BOLD = re.compile(r"\*\*(?=[" + CJK_CLASS + CJK_PUNCT_CLASS + r"])|(?<=[" + CJK_CLASS + CJK_PUNCT_CLASS + r"])\*\*")
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/|#|\.)[^)\n]*\)")
+
+_HTML_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_HTML_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)(?:\s[^<>]*)?/?>")
+_BLOCK_TAGS = frozenset("br p div li ul ol tr td th table h1 h2 h3 h4 h5 h6 section article hr".split())
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+_LATEX_GROUP = re.compile(r"(?<=[A-Za-z0-9)])\s*[_^]\{([^{}\n]{1,20})\}")
+_LATEX_SIMPLE = re.compile(r"(?<=[A-Za-z])_(\d{1,3}(?:\.\d+)?)(?![\w.])|(?<=[A-Za-z])\^(\d{1,2})(?![\w.])")
+_LATEX_CMD = re.compile(r"\\(?:mathrm|text|textrm|mathbf|rm|mathit|operatorname)\{([^{}\n]*)\}")
+_LATEX_MATH = re.compile(r"\$([^$\s][^$\n]{0,40}?)\$")
+_LATEX_ESC = re.compile(r"\\([%&#_$])")
 
 
-@stage("markup", defaults={})
+def _strip_keep(doc: Document, rule: str, pat: re.Pattern[str], text: str, src, group_fn) -> str:
+    """Drop the markup around each match, keep its text: the markup is a recorded removal."""
+    out: list[str] = []
+    pos = 0
+    for m in pat.finditer(text):
+        kept = group_fn(m)
+        old = m.group(0)
+        if kept == old:
+            continue
+        out.append(text[pos : m.start()])
+        out.append(kept)
+        pos = m.end()
+        i = old.find(kept) if kept.strip() else -1
+        # only the markup is recorded; the kept text stays in the output
+        doc.record_removal(NAME, rule, old[:i] + old[i + len(kept) :] if i >= 0 else old, src)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _entity(m: re.Match[str]) -> str:
+    ch = html.unescape(m.group(0))
+    if ch == m.group(0):
+        return ch
+    return " " if ch.isspace() else ch
+
+
+def strip_html(doc: Document, text: str, src) -> str:
+    if "<" in text:
+        text = _strip_keep(doc, "html-tag", _HTML_BLOCK, text, src, lambda m: "")
+        text = _strip_keep(
+            doc, "html-tag", _HTML_TAG, text, src, lambda m: " " if m.group(1).lower() in _BLOCK_TAGS else ""
+        )
+    if "&" in text:
+        out, pos = [], 0
+        for m in _ENTITY.finditer(text):
+            new = _entity(m)
+            if new == m.group(0):
+                continue
+            out += [text[pos : m.start()], new]
+            pos = m.end()
+            count_changes(doc, NAME, "html-entity", m.group(0), new)
+        if out:
+            text = "".join(out) + text[pos:]
+    return text
+
+
+def strip_latex(doc: Document, text: str, src) -> str:
+    if "$" in text:
+        text = _strip_keep(
+            doc,
+            "latex",
+            _LATEX_MATH,
+            text,
+            src,
+            lambda m: m.group(1) if re.search(r"[_^\\{]", m.group(1)) else m.group(0),
+        )
+    if "\\" in text:
+        text = _strip_keep(doc, "latex", _LATEX_CMD, text, src, lambda m: m.group(1))
+        text = _strip_keep(doc, "latex", _LATEX_ESC, text, src, lambda m: m.group(1))
+    if "_" in text or "^" in text:
+        text = _strip_keep(doc, "latex", _LATEX_GROUP, text, src, lambda m: m.group(1))
+        text = _strip_keep(doc, "latex", _LATEX_SIMPLE, text, src, lambda m: m.group(1) or m.group(2))
+    return text
+
+
+def strip_inline_markdown(doc: Document, text: str, src) -> str:
+    if "![" in text:
+        text = _strip_keep(doc, "markdown-image", _IMAGE, text, src, lambda m: "")
+    if "](" in text:
+        text = _strip_keep(doc, "markdown-link", _LINK, text, src, lambda m: m.group(1))
+    if "**" in text or "__" in text:
+        text = _strip_keep(doc, "markdown-bold", _BOLD, text, src, lambda m: m.group(1) or m.group(2))
+        if "**" in text:
+            text = _strip_keep(doc, "markdown-bold", _ORPHAN_BOLD, text, src, lambda m: "")
+    if "*" in text:
+        text = _strip_keep(doc, "markdown-italic", _ITALIC_CJK, text, src, lambda m: m.group(1))
+    return text
+
+
+def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
+    """`### ■2 标题` -> `标题`; returns (text, is_heading)."""
+    m = _HEADING.match(text)
+    if not m or not m.group(2).strip():
+        return text, False
+    body = m.group(2)
+    doc.record_removal(NAME, "markdown-heading", text[: m.start(2)] + text[m.end(2) :], ln.src)
+    icon = _HEAD_ICON.match(body)
+    if icon and icon.end() < len(body):
+        doc.record_removal(NAME, "stray-icon", icon.group(0), ln.src)
+        body = body[icon.end() :]
+    num = _HEAD_NUMBER.match(body)
+    if num:
+        doc.record_removal(NAME, "stray-number", num.group(1), ln.src)
+        doc.flag(
+            "stray-number",
+            f"stray number {num.group(1)!r} before a heading removed (misread icon or list number?)",
+            body,
+            ln.src,
+            NAME,
+        )
+        body = body[num.end() :]
+    return body, True
+
+
+def clean_line(doc: Document, ln: Line) -> Line | None:
+    """All markup rules on one line; None when the line itself was pure markup."""
+    text = ln.text
+    src = ln.src
+    if _FENCE.match(text) or _RULE_LINE.match(text):
+        doc.record_removal(NAME, "markdown-rule", text, src)
+        return None
+    text = strip_html(doc, text, src)
+    kind = ln.kind
+    meta = None
+    if "#" in text:
+        text, is_head = _heading(doc, ln, text)
+        if is_head:
+            kind = "heading"
+    if not _PAGE_NUMBER_LIKE.match(text):
+        m = _LIST_ITEM.match(text)
+        if m and not (m.group(2) == "*" and text.count("*") > 1 and _BOLD.search(text)):
+            doc.record_removal(NAME, "list-bullet", m.group(2), src)
+            text = text[: m.start(2)] + text[m.end() :]
+            meta = "list"
+    m = _BLOCKQUOTE.match(text)
+    if m:
+        doc.record_removal(NAME, "blockquote", ">", src)
+        text = text[m.end() :]
+    m = _LEAD_BULLET.match(text)
+    if m:
+        doc.record_removal(NAME, "bullet", m.group(2), src)
+        text = m.group(1) + text[m.end() :]
+        meta = "bullet"
+    elif _BARE_BULLET.match(text):
+        doc.record_removal(NAME, "bullet", text.strip(), src)
+        text = ""
+    text = strip_inline_markdown(doc, text, src)
+    text = strip_latex(doc, text, src)
+    if text == ln.text and kind == ln.kind and meta is None:
+        return ln
+    new = Line(text, ln.src, ln.page, ln.conf, kind, dict(ln.meta))
+    if meta:
+        new.meta["bullet"] = True
+    return new
+
+
+@stage(NAME, defaults={})
 def run(doc: Document, cfg: dict) -> Document:
+    """Markdown, HTML, LaTeX and decorative-bullet markup removed, text kept."""
+    out: list[Line] = []
+    changed = False
+    for ln in doc.lines:
+        if not ln.text or not _TRIGGER.search(ln.text):
+            out.append(ln)
+            continue
+        new = clean_line(doc, ln)
+        if new is not ln:
+            changed = True
+            out.append(new if new is not None else Line("", ln.src, ln.page, ln.conf))
+        else:
+            out.append(ln)
+    if changed:
+        doc.lines = out
     return doc

@@ -1,9 +1,51 @@
-"""PLACEHOLDER: replaced by the real stage."""
+"""Traditional -> simplified Chinese with OpenCC `t2s` (OUTPUT_SPEC section 5).
+
+Only the plain `t2s` conversion: `tw2s`/`hk2s` rewrite simplified input
+(`显著` -> `显着`). The official `opencc` binding converts the whole document in
+one call (tens of MB/s); lines are compared only when something changed.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
 
 from ..document import Document
 from ..registry import stage
+from ..textops import count_changes
+
+NAME = "t2s"
 
 
-@stage("t2s", defaults={})
+@lru_cache(maxsize=4)
+def converter(config: str = "t2s"):
+    """An OpenCC converter; the official binding accepts 't2s' (older ones 't2s.json')."""
+    import opencc
+
+    try:
+        return opencc.OpenCC(config)
+    except Exception:  # pragma: no cover - older bindings want the .json name
+        return opencc.OpenCC(config + ".json")
+
+
+def to_simplified(text: str, config: str = "t2s") -> str:
+    return converter(config).convert(text)
+
+
+@stage(NAME, defaults={"config": "t2s"})
 def run(doc: Document, cfg: dict) -> Document:
+    """Convert traditional characters to simplified; never tw2s/hk2s."""
+    if cfg["config"] not in ("t2s", "t2s.json"):
+        raise ValueError(f"t2s: config {cfg['config']!r} refused: only OpenCC 't2s' is safe on mixed input")
+    whole = "\n".join(ln.text for ln in doc.lines)
+    conv = to_simplified(whole, cfg["config"])
+    if conv == whole:
+        return doc
+    new_lines = conv.split("\n")
+    if len(new_lines) != len(doc.lines):  # pragma: no cover - OpenCC keeps newlines
+        new_lines = [to_simplified(ln.text, cfg["config"]) for ln in doc.lines]
+    for i, (ln, new) in enumerate(zip(doc.lines, new_lines, strict=True)):
+        if new != ln.text:
+            n = sum(1 for a, b in zip(ln.text, new, strict=False) if a != b) if len(new) == len(ln.text) else 1
+            count_changes(doc, NAME, "t2s", ln.text, new, n)
+            doc.lines[i] = ln.with_text(new)
     return doc

@@ -1,9 +1,146 @@
-"""PLACEHOLDER: replaced by the real stage."""
+"""Unicode hygiene: make the characters themselves clean (OUTPUT_SPEC sections 1 and 5).
 
-from ..document import Document
+Small fixes, each a pure function over one line, composed in `run`:
+
+- `fix_mojibake`: UTF-8 read as Latin-1/cp1252 (`æ”¿åºœ` -> `政府`), via ftfy
+  with width folding, quote uncurling and HTML unescaping switched off, so
+  clean Chinese and its full-width punctuation come back byte-identical.
+- zero-width and format characters and control characters are removed
+  (tabs and other odd spaces such as NBSP or U+3000 become a plain space);
+- U+FFFD and private-use characters are removed, each one recorded and flagged;
+- full-width ASCII letters and digits become half-width (`ＧＤＰ１２` -> `GDP12`),
+  Kangxi radicals and CJK compatibility ideographs become the unified
+  ideograph (`⼯` -> `工`): one `str.translate` table, punctuation untouched;
+- NFC.
+
+Clean text costs one regex search over the whole document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ftfy
+
+from ..document import Document, Line, nonws_len
 from ..registry import stage
 
+NAME = "unicode_hygiene"
 
-@stage("unicode_hygiene", defaults={})
+# ftfy with everything that would touch good Chinese switched off.
+_FTFY = ftfy.TextFixerConfig(
+    unescape_html=False,  # the markup stage owns entities
+    fix_character_width=False,  # would turn ，；（）“” into ASCII
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    normalization="NFC",
+    explain=False,
+)
+
+# Characters that can be part of UTF-8-as-Latin-1/cp1252 mojibake (lead bytes of
+# CJK in UTF-8 are E4-E9 -> 'ä'..'é'); lines without them never reach ftfy.
+_MOJIBAKE_HINT = re.compile("[\u0080-\u009f\u00c0-\u00ff\u0192\u02c6\u02dc\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+
+_ZERO_WIDTH = "\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff\u00ad\u202a-\u202e\u180e"
+_ODD_SPACE = "\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_LOST = "\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff"
+_WIDE_ALNUM = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_RADICALS = "\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f"
+
+_ZW_RE = re.compile(f"[{_ZERO_WIDTH}]+")
+_SPACE_RE = re.compile(f"[{_ODD_SPACE}]")
+_CTRL_RE = re.compile(f"[{_CONTROL}]+")
+_LOST_RE = re.compile(f"[{_LOST}]")
+_FOLD_RE = re.compile(f"[{_WIDE_ALNUM}{_RADICALS}]")
+
+# One search over the whole text decides whether anything needs work.
+_NEEDS = re.compile(f"[{_CONTROL}{_ZERO_WIDTH}{_ODD_SPACE}{_LOST}{_WIDE_ALNUM}{_RADICALS}\u00c0-\u00ff]")
+
+
+def _fold_table() -> dict[int, str]:
+    """Full-width letters/digits -> ASCII; Kangxi/compatibility ideographs -> unified."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)):
+        for cp in range(lo, hi + 1):
+            table[cp] = chr(cp - 0xFEE0)
+    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            if unicodedata.category(ch) == "Cn":
+                continue
+            n = unicodedata.normalize("NFKC", ch)
+            if len(n) == 1 and n != ch and unicodedata.name(n, "").startswith("CJK UNIFIED IDEOGRAPH"):
+                table[cp] = n
+    return table
+
+
+FOLD_TABLE = _fold_table()
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair mojibake with ftfy (only lines carrying Latin-1 lead bytes are tried)."""
+    if not _MOJIBAKE_HINT.search(text):
+        return text
+    return ftfy.fix_text(text, _FTFY)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII letters/digits -> half-width; radicals/compat -> unified ideographs."""
+    return text.translate(FOLD_TABLE)
+
+
+def _clean_line(doc: Document, ln: Line, cfg: dict) -> str:
+    text = ln.text
+    if cfg["mojibake"]:
+        fixed = fix_mojibake(text)
+        if fixed != text:
+            doc.record_change(NAME, "mojibake", 1, nonws_len(text) - nonws_len(fixed))
+            text = fixed
+    if _ZW_RE.search(text):
+        for m in _ZW_RE.finditer(text):
+            doc.record_removal(NAME, "zero-width", m.group(), ln.src)
+        text = _ZW_RE.sub("", text)
+    if _SPACE_RE.search(text):
+        text, n = _SPACE_RE.subn(" ", text)
+        doc.record_change(NAME, "odd-space", n)
+    if _CTRL_RE.search(text):
+        for m in _CTRL_RE.finditer(text):
+            doc.record_removal(NAME, "control-char", m.group(), ln.src)
+        text = _CTRL_RE.sub(" " if cfg["control_to_space"] else "", text)
+    if _LOST_RE.search(text):
+        for m in _LOST_RE.finditer(text):
+            ch = m.group()
+            what = "replacement-char" if ch == "\ufffd" else "private-use-char"
+            doc.record_removal(NAME, what, ch, ln.src)
+            ctx = text[max(0, m.start() - 12) : m.end() + 12]
+            doc.flag(what, f"U+{ord(ch):04X} removed: a character was lost in extraction", ctx, ln.src, NAME)
+        text = _LOST_RE.sub("", text)
+    if _FOLD_RE.search(text):
+        folded = fold_width(text)
+        if folded != text:
+            n = sum(1 for a, b in zip(text, folded, strict=True) if a != b)
+            doc.record_change(NAME, "fold-width", n, nonws_len(text) - nonws_len(folded))
+            text = folded
+    if not unicodedata.is_normalized("NFC", text):
+        nfc = unicodedata.normalize("NFC", text)
+        doc.record_change(NAME, "nfc", 1, nonws_len(text) - nonws_len(nfc))
+        text = nfc
+    return text
+
+
+@stage(NAME, defaults={"mojibake": True, "control_to_space": False})
 def run(doc: Document, cfg: dict) -> Document:
+    """Zero-width/control/odd-space/lost characters, mojibake, width folding, NFC."""
+    whole = "\n".join(ln.text for ln in doc.lines)
+    if not _NEEDS.search(whole) and unicodedata.is_normalized("NFC", whole):
+        return doc
+    for i, ln in enumerate(doc.lines):
+        t = ln.text
+        if not t or (not _NEEDS.search(t) and unicodedata.is_normalized("NFC", t)):
+            continue
+        new = _clean_line(doc, ln, cfg)
+        if new != t:
+            doc.lines[i] = ln.with_text(new)
     return doc
