@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 APT_PKGS := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert fonts-noto-cjk chromium git
 SHARED ?= ../shared
 
-.PHONY: setup system-deps run test bench calibrate lint fuzz clean
+.PHONY: setup system-deps run test bench bench-deps calibrate lint fuzz clean
 
 setup: system-deps $(STAMP)
 
@@ -32,7 +32,15 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
-bench: setup
+DJ := .bench/dj
+$(DJ)/.installed:
+	test -x $(DJ)/bin/python || $(PY) -m venv $(DJ)
+	$(DJ)/bin/python -m pip install -q py-data-juicer aiohttp ftfy opencc
+	touch $@
+
+bench-deps: $(DJ)/.installed
+
+bench: setup bench-deps
 	$(BIN)/python -m benchmarks.run_all --shared $(SHARED)
 
 calibrate: setup
