@@ -1,0 +1,258 @@
+"""`ocrclean check`: is a file in clean form, and does it score high enough?
+
+"Clean form" means cleaning the file again yields exactly its bytes (the
+pipeline is idempotent, so a cleaned file stays clean). Problems print as
+`path:line: kind: message`, the format editors and pre-commit users know.
+`--fix` rewrites files in place (the `ocrclean-fix` hook) and, like
+`end-of-file-fixer`, fails when it changed something.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .emit import dump_json, write_atomic
+from .errors import OcrcleanError
+from .ingest import TEXT_SUFFIXES
+from .worker import pipeline_for, time_limit
+
+MAX_PROBLEMS_PER_FILE = 20
+
+
+@dataclass
+class Problem:
+    line: int
+    kind: str
+    message: str
+
+
+@dataclass
+class FileCheck:
+    """The verdict on one file."""
+
+    path: str
+    clean: bool = True
+    score: float | None = None
+    grade: str | None = None
+    fixed: bool = False
+    error: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [f"{self.path}:{p.line}: {p.kind}: {p.message}" for p in self.problems]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["removed"] = len(self.removed)
+        return d
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files as given; folders walked for text files (hidden entries skipped)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    f = Path(dirpath) / name
+                    if not name.startswith(".") and f.suffix and f.suffix.lower() in TEXT_SUFFIXES:
+                        out.append(f)
+        else:
+            out.append(p)
+    return out
+
+
+def _short(s: str, n: int = 60) -> str:
+    s = s.replace("\r", "\\r")
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def _byte_reason(raw: bytes, clean: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "starts with a byte-order mark"
+    if b"\r" in raw:
+        return "has CR or CRLF line endings"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "is not UTF-8"
+    if raw.rstrip(b"\n") == clean.rstrip(b"\n"):
+        return "does not end with exactly one newline"
+    return "differs from its clean form (Unicode normalization or invisible characters)"
+
+
+def _around(a: str, b: str, width: int = 24) -> str:
+    """`'…old…' -> '…new…'` around the first difference of two long lines."""
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    start = max(0, i - width // 2)
+
+    def cut(s: str) -> str:
+        mid = s[start : max(len(s) - j + width // 2, i + 1)]
+        return ("…" if start else "") + _short(mid, width * 2)
+
+    return f"{cut(a)!r} -> {cut(b)!r}"
+
+
+def _key(line: str) -> str:
+    """A line's letters and digits only: lines equal by key differ in spacing or punctuation."""
+    return "".join(ch for ch in line if ch.isalnum())
+
+
+def _hunk(old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int) -> Problem:
+    gone = [s for s in old[i1:i2] if s.strip()]
+    came = [s for s in new[j1:j2] if s.strip()]
+    line = min(i1 + 1, len(old))
+    if not gone and not came:
+        return Problem(line, "blank-lines", "paragraphs must be separated by exactly one blank line")
+    if not came:
+        return Problem(line, "removed", f"{i2 - i1} line(s) would be removed: {_short(gone[0])!r}")
+    if not gone:
+        return Problem(line, "added", f"{_short(came[0])!r}")
+    if len(gone) > 1 and len(came) == 1:
+        return Problem(line, "joined", f"lines {i1 + 1}-{i2} would be joined into one paragraph")
+    return Problem(line, "changed", _around(gone[0], came[0]))
+
+
+def diff_problems(raw: bytes, clean: str) -> list[Problem]:
+    """One problem per changed hunk, numbered by the file's own lines.
+
+    Lines are aligned by their letters and digits first, so a line whose only
+    change is spacing or punctuation is reported as that line, not as a shift.
+    """
+    old = raw.decode("utf-8", "replace").split("\n")
+    new = clean.split("\n")
+    probs: list[Problem] = []
+    sm = difflib.SequenceMatcher(None, [_key(s) for s in old], [_key(s) for s in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            probs.append(_hunk(old, new, i1, i2, j1, j2))
+            continue
+        for k in range(i2 - i1):
+            a, b = old[i1 + k], new[j1 + k]
+            if a != b:
+                kind = "spacing" if a.split() == b.split() or "".join(a.split()) == "".join(b.split()) else "changed"
+                probs.append(Problem(i1 + k + 1, kind, _around(a, b)))
+    if not probs and raw != clean.encode("utf-8"):
+        probs.append(Problem(1, "bytes", "file " + _byte_reason(raw, clean.encode("utf-8"))))
+    return probs
+
+
+def check_file(
+    path: Path,
+    config: Config,
+    *,
+    min_score: float | None = None,
+    fix: bool = False,
+    report_dir: Path | None = None,
+) -> FileCheck:
+    """Clean `path` with the shared Pipeline and compare with its bytes."""
+    fc = FileCheck(str(path))
+    try:
+        raw = path.read_bytes()
+        limit = float(config.section("limits")["max_seconds_per_document"])
+        with time_limit(limit, str(path)):
+            res = pipeline_for(config).clean_file(path)
+    except OcrcleanError as e:
+        fc.error = f"{path}: {getattr(e, 'reason', None) or e}"
+        return fc
+    except OSError as e:
+        fc.error = f"{path}: cannot read: {e.strerror or e}"
+        return fc
+    fc.score = float(res.report["quality"]["score"])
+    fc.grade = res.report["quality"].get("grade")
+    fc.removed = res.report["removed"]
+    clean_bytes = res.text.encode("utf-8")
+    if res.report["source"]["kind"] != "text":
+        fc.error = f"{path}: only text files have a clean form (this is {res.report['source']['kind']})"
+        return fc
+    if raw != clean_bytes:
+        fc.clean = False
+        fc.problems = diff_problems(raw, res.text)
+        if len(fc.problems) > MAX_PROBLEMS_PER_FILE:
+            more = len(fc.problems) - MAX_PROBLEMS_PER_FILE
+            fc.problems = fc.problems[:MAX_PROBLEMS_PER_FILE]
+            fc.problems.append(Problem(fc.problems[-1].line, "more", f"{more} more change(s) not shown"))
+        if fix:
+            mode = path.stat().st_mode & 0o7777
+            write_atomic(path, clean_bytes)
+            os.chmod(path, mode)
+            fc.fixed = True
+    if min_score is not None and fc.score < min_score:
+        comps = res.report["quality"].get("components") or {}
+        worst = sorted(comps.items(), key=lambda kv: kv[1] if isinstance(kv[1], (int, float)) else 1e9)[:3]
+        detail = ", ".join(f"{k} {v}" for k, v in worst)
+        fc.problems.append(
+            Problem(1, "low-score", f"quality score {fc.score:.1f} is below {min_score:g}" + (f" ({detail})" if detail else ""))
+        )
+    if report_dir is not None and (fc.fixed or not fc.clean):
+        report_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(report_dir / f"{path.name}.report.json", dump_json(res.report))
+    return fc
+
+
+def removed_lines(fc: FileCheck) -> list[str]:
+    """What a fix took out, one line per removed span (reason, stage, source line)."""
+    out = []
+    for r in fc.removed:
+        src = r.get("source_lines") or [1, 1]
+        out.append(f"{fc.path}:{src[0]}: removed ({r['reason']}, {r['stage']}): {_short(r['text'], 80)!r}")
+    return out
+
+
+def exit_code(results: list[FileCheck], min_score: float | None) -> int:
+    """0 all clean (and scores fine), 1 not clean / fixed / below score, 2 a file failed."""
+    if any(r.error for r in results):
+        return 2
+    if any(not r.clean or r.fixed for r in results):
+        return 1
+    if min_score is not None and any(r.score is not None and r.score < min_score for r in results):
+        return 1
+    return 0
+
+
+def cmd_check(args: Any) -> int:
+    """The `ocrclean check` command (and both pre-commit hooks)."""
+    import json
+    import sys
+
+    from .cli import config_from_args
+
+    config = config_from_args(args)
+    report_dir = Path(args.report_dir) if args.report_dir else None
+    results = []
+    for path in expand(args.paths):
+        fc = check_file(path, config, min_score=args.min_score, fix=args.fix, report_dir=report_dir)
+        results.append(fc)
+        if args.json:
+            continue
+        if fc.error:
+            print(f"ocrclean: error: {fc.error}", file=sys.stderr)
+            continue
+        if fc.fixed:
+            print(f"Fixing {fc.path} ({len(fc.problems)} change(s), {len(fc.removed)} span(s) removed)")
+            for line in removed_lines(fc):
+                print("  " + line)
+            for p in fc.problems:
+                if p.kind == "low-score":
+                    print(f"{fc.path}:{p.line}: {p.kind}: {p.message}")
+        else:
+            for line in fc.lines():
+                print(line)
+    code = exit_code(results, args.min_score)
+    if args.json:
+        doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results]}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    return code

@@ -1,0 +1,142 @@
+"""`ocrclean jsonl`: the pipeline as a streaming stage for JSON Lines datasets.
+
+One line in, one line out, in order, in constant memory: each record gets the
+clean text of `--field` and its quality fields, every other field is kept as
+is. A line that cannot be processed becomes an error record for that line (the
+stream goes on) and the command exits 2 at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+from .config import Config
+from .errors import OcrcleanError
+from .worker import pipeline_for
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+ERROR_FIELD = "ocrclean_error"
+
+
+def _lines(fh: IO[bytes], limit: int) -> Iterator[tuple[bytes, bool]]:
+    """Lines without their newline; an over-long line is skipped, yielding (b"", True)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drain the rest of the line in bounded pieces
+                more = fh.readline(1 << 20)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield b"", True
+            continue
+        yield line.rstrip(b"\r\n"), False
+
+
+def quality_fields(report: dict[str, Any]) -> dict[str, Any]:
+    q = report["quality"]
+    acc = report["accounting"]
+    return {
+        "score": q["score"],
+        "grade": q.get("grade"),
+        "components": q.get("components", {}),
+        "flags": len(report["flags"]),
+        "removed_chars": acc["removed_chars"],
+        "input_chars": acc["input_chars"],
+        "output_chars": acc["output_chars"],
+        "version": report["pipeline"]["version"],
+        "config": report["pipeline"]["config"],
+    }
+
+
+def process_record(line: bytes, lineno: int, config: Config, field: str, clean_field: str,
+                   quality_field: str) -> tuple[dict[str, Any], bool]:
+    """(record to write, ok) for one input line."""
+    try:
+        rec = json.loads(line)
+    except (ValueError, RecursionError) as e:
+        return {ERROR_FIELD: {"line": lineno, "message": f"not valid JSON: {e}"[:300]}}, False
+    if not isinstance(rec, dict):
+        return {ERROR_FIELD: {"line": lineno, "message": "not a JSON object"}}, False
+    value = rec.get(field)
+    if not isinstance(value, str):
+        why = "missing" if field not in rec else f"not a string ({type(value).__name__})"
+        rec[ERROR_FIELD] = {"line": lineno, "message": f"field {field!r} is {why}"}
+        return rec, False
+    try:
+        res = pipeline_for(config).clean_text(value, source=f"<line {lineno}>")
+    except (OcrcleanError, RecursionError, MemoryError) as e:
+        rec[ERROR_FIELD] = {"line": lineno, "message": f"cannot clean: {e}"[:300]}
+        return rec, False
+    rec[clean_field] = res.text
+    rec[quality_field] = quality_fields(res.report)
+    return rec, True
+
+
+def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text",
+              clean_field: str | None = None, quality_field: str = "quality",
+              max_line_bytes: int = MAX_LINE_BYTES) -> tuple[int, int]:
+    """Stream `inp` to `out`; returns (records written, error records)."""
+    clean_field = clean_field or f"{field}_clean"
+    n = bad = 0
+    for lineno, (line, too_long) in enumerate(_lines(inp, max_line_bytes), start=1):
+        if too_long:
+            rec, ok = {ERROR_FIELD: {"line": lineno, "message": f"line longer than {max_line_bytes} bytes"}}, False
+        elif not line.strip():
+            continue  # blank lines carry no record
+        else:
+            rec, ok = process_record(line, lineno, config, field, clean_field, quality_field)
+        out.write(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+        n += 1
+        bad += not ok
+    out.flush()
+    return n, bad
+
+
+def cmd_jsonl(args: Any) -> int:
+    """The `ocrclean jsonl` command."""
+    from .cli import EXIT_FAILED, EXIT_OK, config_from_args
+
+    config = config_from_args(args)
+    pipeline_for(config)  # load the pipeline before reading, so config errors come first
+    inp = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
+    try:
+        if args.out in (None, "-"):
+            n, bad = run_jsonl(inp, sys.stdout.buffer, config, args.field, args.clean_field, args.quality_field)
+        else:
+            n, bad = _to_file(inp, args.out, config, args)
+    finally:
+        if inp is not sys.stdin.buffer:
+            inp.close()
+    if bad:
+        print(f"ocrclean: error: {bad} of {n} line(s) could not be cleaned (see the {ERROR_FIELD!r} field)",
+              file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _to_file(inp: IO[bytes], out: str, config: Config, args: Any) -> tuple[int, int]:
+    """Write through a temp file renamed at the end: an interrupted run leaves no half file."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    dest = Path(out)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:40]}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 16) as fh:
+            res = run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field)
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return res
