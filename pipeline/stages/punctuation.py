@@ -1,9 +1,284 @@
-"""PLACEHOLDER: replaced by the real stage."""
+"""Context-aware punctuation and spacing (OUTPUT_SPEC sections 3 and 4).
 
-from ..document import Document
+A half-width mark is in Chinese context when the nearest non-space character
+on either side is a CJK ideograph or full-width CJK punctuation; there it
+becomes full-width. Numbers, codes, URLs, e-mail addresses and Latin phrases
+keep their ASCII: `1,000` `3.14` `11:35:15` `PM2.5` `688556.SH` have no CJK
+neighbour, URLs and e-mails are masked before anything else looks at the line.
+
+- `,:;!?` -> `，：；！？` in Chinese context;
+- `"`/`'` paired within the paragraph (existing `“”` included) -> `“”`/`‘’`;
+  an unpaired quote is kept and flagged `unbalanced-quote`;
+- `(…)` -> `（…）` when around or beside CJK; an unmatched one by context;
+- `.` ending a Chinese sentence -> `。` (never `1. 总体要求`, `3.14`, `Co.`);
+- `...` `。。。` `…` -> `……`; `--` `――` -> `——` (a single `—` stays: `2021—2025年`);
+- spaces touching CJK or CJK punctuation are removed (`增长 7.5%` -> `增长7.5%`),
+  spaces inside Latin text are kept.
+
+Lines without any ASCII punctuation or inner space are skipped by one regex;
+the per-mark work touches only the marks, never every character.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Line
 from ..registry import stage
+from ..textops import CJK_CLASS, CJK_PUNCT_CLASS
+
+NAME = "punctuation"
+
+_TRIGGER = re.compile(r"[,.:;!?()\"'\-…―]|。。。|\S[ \t]+\S")
+_MARKS = re.compile(r"\.{3,}|。{3,}|-{2,}|―{2,}|…+|[,.:;!?()\"'“”‘’（）]")
+_PROTECT = re.compile(
+    r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+    r"|www\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]*"
+    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
+_CTX = re.compile(f"[{CJK_CLASS}{CJK_PUNCT_CLASS}]")
+_IDEO = re.compile(f"[{CJK_CLASS}]")
+# a space touching CJK or CJK punctuation goes, unless Latin punctuation precedes it (`1. 总体要求`)
+_SPACES = re.compile(
+    f"(?<=[{CJK_CLASS}{CJK_PUNCT_CLASS}])[ \\t]+(?=\\S)|(?<=[^\\s.,:;!?)\\]}}])[ \\t]+(?=[{CJK_CLASS}{CJK_PUNCT_CLASS}])"
+)
+
+_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_RULE = {",": "comma", ":": "colon", ";": "semicolon", "!": "exclamation", "?": "question"}
+_CLOSING_CJK = set("”’）》」』】〕")
+_OPENING_CJK = set("“‘（《「『【〔")
+_AFTER_CLOSER = set(",.;:!?，。；：！？、）)」』》 ")
 
 
-@stage("punctuation", defaults={})
+def _ctx(ch: str) -> bool:
+    return bool(ch) and _CTX.match(ch) is not None
+
+
+def _ideo(ch: str) -> bool:
+    return bool(ch) and _IDEO.match(ch) is not None
+
+
+class _Line:
+    """A line as a buffer of replaceable slots with protected (URL/e-mail) positions."""
+
+    def __init__(self, text: str):
+        self.buf = list(text)
+        self.n = len(text)
+        self.prot = bytearray(self.n)
+        for m in _PROTECT.finditer(text):
+            end = m.end()
+            while end > m.start() and text[end - 1] in ".,;:!?)'":
+                end -= 1
+            self.prot[m.start() : end] = b"\x01" * (end - m.start())
+
+    def left(self, i: int) -> str:
+        j = i - 1
+        while j >= 0 and (not self.buf[j] or self.buf[j].isspace()):
+            j -= 1
+        if j < 0:
+            return ""
+        return "a" if self.prot[j] else self.buf[j][-1]
+
+    def right(self, i: int) -> str:
+        j = i
+        while j < self.n and (not self.buf[j] or self.buf[j].isspace()):
+            j += 1
+        if j >= self.n:
+            return ""
+        return "a" if self.prot[j] else self.buf[j][0]
+
+    def put(self, start: int, end: int, new: str) -> None:
+        self.buf[start] = new
+        for k in range(start + 1, end):
+            self.buf[k] = ""
+
+    def text(self) -> str:
+        return "".join(self.buf)
+
+
+def _pair(marks: list[tuple[int, str]], line: _Line, op: str, cl: str, ascii_q: str):
+    """Pair quotes in order; returns (pairs, unpaired positions)."""
+    pairs: list[tuple[int, int]] = []
+    unpaired: list[int] = []
+    open_at: int | None = None
+    for pos, ch in marks:
+        if ch == op:
+            if open_at is not None:
+                unpaired.append(open_at)
+            open_at = pos
+        elif ch == cl:
+            if open_at is None:
+                unpaired.append(pos)
+            else:
+                pairs.append((open_at, pos))
+                open_at = None
+        elif open_at is None:
+            # an ASCII quote that can only be a closer (content before, punctuation
+            # or the end after) while no quote is open: its opener was lost
+            lch = line.buf[pos - 1] if pos else ""
+            rch = line.buf[pos + 1] if pos + 1 < line.n else ""
+            if lch and not lch.isspace() and lch not in _OPENING_CJK and (not rch or rch in _AFTER_CLOSER):
+                unpaired.append(pos)
+            else:
+                open_at = pos
+        else:
+            pairs.append((open_at, pos))
+            open_at = None
+    if open_at is not None:
+        unpaired.append(open_at)
+    return pairs, unpaired
+
+
+def _quotes(doc: Document, ln: Line, line: _Line, text: str, found, counts) -> None:
+    for ascii_q, op, cl, rule in (('"', "“", "”", "quote-double"), ("'", "‘", "’", "quote-single")):
+        marks = [(m.start(), m.group()) for m in found if m.group() in (ascii_q, op, cl)]
+        if not marks:
+            continue
+        if ascii_q == "'":
+            # apostrophes inside Latin (China's) are not quotes
+            marks = [
+                (p, c)
+                for p, c in marks
+                if c != "'"
+                or (
+                    not (p and text[p - 1].isascii() and text[p - 1].isalnum())
+                    or not (p + 1 < len(text) and text[p + 1].isascii() and text[p + 1].isalnum())
+                )
+                and (_ctx(line.left(p)) or _ctx(line.right(p + 1)))
+            ]
+        if not any(c == ascii_q for _, c in marks):
+            if rule == "quote-double" and sum(c == op for _, c in marks) != sum(c == cl for _, c in marks):
+                doc.flag("unbalanced-quote", "quotation marks do not pair up in this paragraph", text, ln.src, NAME)
+            continue
+        pairs, unpaired = _pair(marks, line, op, cl, ascii_q)
+        for a, b in pairs:
+            if text[a] != ascii_q and text[b] != ascii_q:
+                continue
+            chinese = (
+                text[a] == op
+                or text[b] == cl
+                or _ctx(line.left(a))
+                or _ctx(line.right(a + 1))
+                or _ctx(line.left(b))
+                or _ctx(line.right(b + 1))
+                or _IDEO.search(text, a, b) is not None
+            )
+            if chinese:
+                for pos, new in ((a, op), (b, cl)):
+                    if text[pos] == ascii_q:
+                        line.put(pos, pos + 1, new)
+                        counts[rule] = counts.get(rule, 0) + 1
+        if unpaired and rule == "quote-double":
+            p = unpaired[0]
+            doc.flag(
+                "unbalanced-quote",
+                "an unpaired quotation mark (kept as is): a quote was lost or is extra",
+                text[max(0, p - 20) : p + 20],
+                ln.src,
+                NAME,
+            )
+
+
+def _parens(line: _Line, text: str, found, counts) -> None:
+    stack: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    loose: list[int] = []
+    for m in found:
+        c = m.group()
+        if c in "(（":
+            stack.append(m.start())
+        elif c in ")）":
+            if stack:
+                pairs.append((stack.pop(), m.start()))
+            else:
+                loose.append(m.start())
+    loose.extend(stack)
+    for a, b in pairs:
+        if text[a] == "（" and text[b] == "）":
+            continue
+        if (
+            text[a] == "（"
+            or text[b] == "）"
+            or _IDEO.search(text, a, b) is not None
+            or _ctx(line.left(a))
+            or _ctx(line.right(b + 1))
+        ):
+            for pos, new in ((a, "（"), (b, "）")):
+                if text[pos] in "()":
+                    line.put(pos, pos + 1, new)
+                    counts["paren"] = counts.get("paren", 0) + 1
+    for p in loose:
+        if text[p] in "()" and (_ctx(line.left(p)) or _ctx(line.right(p + 1))):
+            line.put(p, p + 1, "（" if text[p] == "(" else "）")
+            counts["paren"] = counts.get("paren", 0) + 1
+
+
+def _singles(line: _Line, text: str, found, counts: dict[str, int], delta: list[int]) -> None:
+    for m in found:
+        tok = m.group()
+        a, b = m.start(), m.end()
+        if line.buf[a] != tok[0] or tok in "“”‘’（）\"'()":
+            continue
+        if tok in _FULL:
+            if _ctx(line.left(a)) or _ctx(line.right(b)):
+                line.put(a, b, _FULL[tok])
+                counts[_RULE[tok]] = counts.get(_RULE[tok], 0) + 1
+        elif tok == ".":
+            lch, rch = line.left(a), line.right(b)
+            ends = rch == ""
+            if (_ideo(lch) or lch in _CLOSING_CJK or (ends and lch in "%‰" and _IDEO.search(text))) and (
+                ends or _ideo(rch) or rch in _OPENING_CJK
+            ):
+                line.put(a, b, "。")
+                counts["period"] = counts.get("period", 0) + 1
+        elif tok[0] in ".。…":
+            if tok == "……" or (tok[0] == "…" and len(tok) > 2):
+                continue
+            if tok[0] == "。" or _ctx(line.left(a)) or _ctx(line.right(b)):
+                line.put(a, b, "……")
+                counts["ellipsis"] = counts.get("ellipsis", 0) + 1
+                delta[0] += len(tok) - 2
+        elif tok[0] in "-―":
+            if _ctx(line.left(a)) or _ctx(line.right(b)):
+                line.put(a, b, "——")
+                counts["dash"] = counts.get("dash", 0) + 1
+                delta[0] += len(tok) - 2
+
+
+def fix_line(doc: Document, ln: Line, cfg: dict) -> str:
+    """All punctuation and spacing rules on one line (paragraph); returns the new text."""
+    text = ln.text
+    line = _Line(text)
+    found = [m for m in _MARKS.finditer(text) if not line.prot[m.start()]]
+    counts: dict[str, int] = {}
+    delta = [0]
+    if found:
+        if cfg["quotes"]:
+            _quotes(doc, ln, line, text, found, counts)
+        _parens(line, text, found, counts)
+        _singles(line, text, found, counts, delta)
+    new = line.text() if counts else text
+    if cfg["spaces"] and (" " in new or "\t" in new):
+        new, n = _SPACES.subn("", new)
+        if n:
+            counts["space"] = n
+    for rule, n in counts.items():
+        doc.record_change(NAME, rule, n)
+    if delta[0]:
+        doc.record_change(NAME, "ellipsis-dash-width", 0, delta[0])
+    return new
+
+
+@stage(NAME, defaults={"quotes": True, "spaces": True})
 def run(doc: Document, cfg: dict) -> Document:
+    """Full-width punctuation in Chinese context; ASCII kept for numbers, codes, Latin."""
+    for i, ln in enumerate(doc.lines):
+        t = ln.text
+        if not t or not _TRIGGER.search(t):
+            if t and ("“" in t or "”" in t) and t.count("“") != t.count("”"):
+                doc.flag("unbalanced-quote", "quotation marks do not pair up in this paragraph", t, ln.src, NAME)
+            continue
+        new = fix_line(doc, ln, cfg)
+        if new != t:
+            doc.lines[i] = ln.with_text(new)
     return doc
