@@ -1,0 +1,140 @@
+"""Document-level quality components: one function per component.
+
+Each returns the measured value in its natural unit (a share, a rate per
+1,000 or 10,000 CJK characters, a mean log-probability) or None when it does
+not apply. `penalty` maps a value to points off the score with a linear ramp
+between the config's `ok` value (no penalty) and `bad` value (the full
+weight), so every threshold lives in `[quality.ranges]`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..document import Document, nonws_len
+from .measure import Measures, last_paragraph_truncated
+
+
+def ramp(value: float | None, ok: float, bad: float) -> float:
+    """0 at `ok`, 1 at `bad` and beyond, linear between (either direction)."""
+    if value is None or ok == bad:
+        return 0.0
+    return float(min(1.0, max(0.0, (value - ok) / (bad - ok))))
+
+
+def _per(n: float, base: float, unit: float) -> float:
+    return float(n) / base * unit if base > 0 else 0.0
+
+
+def fluency(m: Measures) -> float | None:
+    """Mean log-probability per CJK character under the garble model (CJK-weighted)."""
+    w = m.cjk.sum()
+    return float((m.fluency * m.cjk).sum() / w) if w else None
+
+
+def garbled(m: Measures, threshold: float) -> float:
+    """Share of CJK characters in paragraphs that read as scrambled."""
+    w = m.cjk.sum()
+    return float(m.cjk[m.fluency < threshold].sum() / w) if w else 0.0
+
+
+def cjk_share(m: Measures) -> float | None:
+    """CJK characters over all non-space characters: low when the text is symbol soup."""
+    n = m.nonws.sum()
+    return float(m.cjk.sum() / n) if n else None
+
+
+def fragments(m: Measures, doc: Document) -> float:
+    """Fragment lines (left in the output, or found by the fragments stage) per paragraph."""
+    found = sum(int(v) for k, v in sorted(doc.stats.items()) if k.startswith("fragment") and _is_count(v))
+    return _per(int(m.counts["fragment"].sum()) + found, max(len(m), 1), 1.0)
+
+
+def duplicates(doc: Document, input_chars: int) -> float:
+    """Share of the input that was duplicate text (found before and removed by dedupe)."""
+    by_stats = doc.stats.get("duplicate_chars", 0)
+    by_reason = sum(nonws_len(r.text) for r in doc.removed if "dup" in r.reason)
+    n = max(by_stats if _is_count(by_stats) else 0, by_reason)
+    return _per(n, input_chars, 1.0)
+
+
+def spacing(m: Measures) -> float:
+    """Spaces left between CJK characters (or CJK and digits/Latin), per 1,000 CJK chars."""
+    return _per(m.counts["spacing"].sum(), m.cjk.sum(), 1000)
+
+
+def punctuation(m: Measures) -> float:
+    """Half-width punctuation left in Chinese context, per 1,000 CJK chars."""
+    return _per(m.counts["half_punct"].sum(), m.cjk.sum(), 1000)
+
+
+def unbalanced(m: Measures) -> float:
+    """Share of paragraphs whose quotes or brackets do not pair up."""
+    bad = (m.counts["quote"] > 0) | (m.counts["bracket"] > 0)
+    return _per(bad.sum(), max(len(m), 1), 1.0)
+
+
+def dropped_chars(m: Measures) -> float:
+    """Dates missing 年/月, ordinals missing their number, fused figures, per 10,000 CJK."""
+    return _per(m.counts["dropped"].sum(), m.cjk.sum(), 10000)
+
+
+def run_on(m: Measures) -> float:
+    """Stretches of 45+ characters without any punctuation, per 10,000 CJK chars."""
+    return _per(m.counts["run_on"].sum(), m.cjk.sum(), 10000)
+
+
+def unterminated(m: Measures) -> float:
+    """Share of body paragraphs that stop mid-sentence (lost punctuation or a bad join)."""
+    return _per(m.counts["unterminated"].sum(), max(len(m), 1), 1.0)
+
+
+def truncation(m: Measures) -> float:
+    """1 when the document itself ends mid-sentence."""
+    return 1.0 if last_paragraph_truncated(m.paras) else 0.0
+
+
+def removed(doc: Document, input_chars: int) -> float:
+    """Share of the input's non-space characters taken out of the clean text."""
+    return _per(doc.removed_nonws(), input_chars, 1.0)
+
+
+def ocr_confidence(doc: Document) -> float | None:
+    """Mean OCR confidence (0-100) when the text came from OCR, else None."""
+    v = doc.stats.get("ocr_confidence")
+    if v is None:
+        confs = [ln.conf for ln in doc.lines if ln.conf is not None]
+        return float(np.mean(confs)) if confs else None
+    return float(v)
+
+
+def input_chars(doc: Document, text: str) -> int:
+    """Non-space characters of the input: output plus removed plus substituted away."""
+    return nonws_len(text) + doc.removed_nonws() + int(sum(doc.delta.values()))
+
+
+def _is_count(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def measure_all(doc: Document, text: str, m: Measures, cfg: dict[str, Any]) -> dict[str, float | None]:
+    """Every component's value, in a fixed order."""
+    n_in = input_chars(doc, text)
+    return {
+        "fluency": fluency(m),
+        "garbled": garbled(m, cfg["garble_threshold"]),
+        "cjk_share": cjk_share(m),
+        "fragments": fragments(m, doc),
+        "duplicates": duplicates(doc, n_in),
+        "spacing": spacing(m),
+        "punctuation": punctuation(m),
+        "unbalanced": unbalanced(m),
+        "dropped_chars": dropped_chars(m),
+        "run_on": run_on(m),
+        "unterminated": unterminated(m),
+        "truncation": truncation(m),
+        "removed": removed(doc, n_in),
+        "ocr_confidence": ocr_confidence(doc),
+    }
