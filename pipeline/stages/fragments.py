@@ -4,7 +4,9 @@ A title set vertically, one or two characters per line, comes out as a run of
 tiny lines (Kaihua 3-11: `委十` / `五` / `届` / `四` / `次全体(扩大)会议召`);
 the scattered characters of a pull-quote look the same (Kaihua 15-23: `奋` /
 `贯` / `党的` / `精神的` / `局之胜`) but do not read as Chinese once joined.
-The garble model tells them apart: a fluent join becomes one line (with the
+The garble model tells them apart, scoring both the joined string and the
+junctions between pieces (a title cut into pieces joins back into words; scraps
+taken from across a column do not): a fluent join becomes one line (with the
 one longer line that closes the title, when that keeps it fluent); a garbled
 one is removed and recorded; in between it is joined and flagged. A single
 short line (a heading numeral `一`, a lone `附件`) is never a run.
@@ -13,6 +15,8 @@ short line (a heading numeral `一`, a lone `附件`) is never a run.
 from __future__ import annotations
 
 import re
+
+import numpy as np
 
 from .. import garble
 from ..document import Document, Line
@@ -50,6 +54,23 @@ def find_runs(lines: list[Line], max_chars: int, max_gap: int, min_run: int) -> 
     return runs
 
 
+def join_score(parts: list[str]) -> float:
+    """Mean of the joined string's fluency and of its junction log-probabilities.
+
+    Junctions carry most of the evidence: a vertical title cut into 1-3
+    character pieces joins back mid-word, pull-quote scraps join at random.
+    Too few CJK characters to judge: the neutral value.
+    """
+    joined = "".join(parts)
+    pos, lp = garble.char_logp(joined)
+    if lp.size < garble.MIN_CJK:
+        return garble.NEUTRAL
+    starts = np.cumsum([len(p) for p in parts])[:-1]
+    at = np.isin(pos, starts)
+    junction = float(lp[at].mean()) if at.any() else float(lp.mean())
+    return 0.5 * (junction + float(lp.mean()))
+
+
 def _tail(lines: list[Line], after: int, max_gap: int, max_tail: int) -> int | None:
     """The next non-blank line after `after` if it could close a vertical title."""
     blanks = 0
@@ -74,8 +95,8 @@ def _tail(lines: list[Line], after: int, max_gap: int, max_tail: int) -> int | N
         "min_run": 2,  # fewer fragment lines in a row: leave alone
         "max_gap": 2,  # blank lines allowed between fragments of one run
         "max_tail": 16,  # a closing line this short may end a vertical title
-        "keep_above": -5.8,  # joined fluency at least this: joined, not flagged
-        "garbled_below": garble.GARBLE_THRESHOLD,  # below this: removed
+        "keep_above": -5.5,  # join score at least this: joined, not flagged
+        "garbled_below": -6.0,  # join score below this: removed (in between: joined, flagged)
     },
 )
 def run(doc: Document, cfg: dict) -> Document:
@@ -91,13 +112,13 @@ def run(doc: Document, cfg: dict) -> Document:
         parts = [lines[i].text.strip() for i in idx]
         last = idx[-1]
         joined = "".join(parts)
-        score = garble.fluency(joined)
+        score = join_score(parts)
         tail = _tail(lines, last, cfg["max_gap"], cfg["max_tail"])
         if tail is not None and score >= cfg["garbled_below"]:  # garble never swallows a line
-            with_tail = joined + lines[tail].text.strip()
-            tail_score = garble.fluency(with_tail)
+            with_tail = [*parts, lines[tail].text.strip()]
+            tail_score = join_score(with_tail)
             if tail_score >= cfg["keep_above"] and tail_score >= score - 0.3:
-                joined, score, last = with_tail, tail_score, tail
+                joined, score, last = "".join(with_tail), tail_score, tail
         src = (lines[idx[0]].src[0], lines[last].src[1])
         first = lines[idx[0]]
         if score < cfg["garbled_below"]:

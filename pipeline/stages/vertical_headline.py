@@ -116,7 +116,7 @@ def best_rebuild(
         "enabled": True,
         "min_tokens": 6,  # fewer row tokens: too little to tell
         "max_token": 4,  # a row has at most this many characters (columns)
-        "max_mean_token": 2.5,  # column-wrap lines have longer tokens
+        "max_mean_token": 3.6,  # column-wrap lines have longer tokens
         "garbled_below": garble.GARBLE_THRESHOLD,  # joined row text this unfluent: a headline
         "max_columns": 5,
         "beam": 64,

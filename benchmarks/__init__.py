@@ -1,0 +1,1 @@
+"""Benchmarks: measured, not asserted (run as `python -m benchmarks.<name>`)."""
