@@ -1,0 +1,53 @@
+"""What every engine plugin returns, and the CJK-aware word joining they share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..layout import Block
+
+
+@dataclass
+class OcrLine:
+    """One recognised line: text, confidence 0-100, bbox [x0, y0, x1, y1] in page px."""
+
+    text: str
+    conf: float
+    bbox: list[int]
+
+
+_LATIN_END = re.compile(r"[0-9A-Za-z%.,:;)\]'\"]$")
+_LATIN_START = re.compile(r"^[0-9A-Za-z(\['\"]")
+
+
+def join_words(words: list[str]) -> str:
+    """Join engine words: a space only between two Latin/digit words.
+
+    Tesseract splits CJK into one "word" per character and puts spaces between
+    them (even with preserve_interword_spaces); those spaces are not text.
+    """
+    out = ""
+    for w in words:
+        w = w.strip()
+        if not w:
+            continue
+        if out and _LATIN_END.search(out) and _LATIN_START.match(w):
+            out += " "
+        out += w
+    return out
+
+
+class Engine:
+    """Base class: `read_blocks` gets the page image and its blocks in reading order."""
+
+    name = "base"
+
+    def __init__(self, cfg: dict[str, Any]):
+        self.cfg = cfg
+
+    def read_blocks(self, image: np.ndarray, blocks: list[Block], cfg: dict[str, Any], ch: float) -> list[list[OcrLine]]:
+        raise NotImplementedError
