@@ -1,9 +1,364 @@
-"""PLACEHOLDER: replaced by the real stage."""
+"""Boilerplate: what the page, not the report, put there (OUTPUT_SPEC section 6).
 
-from ..document import Document
+Each rule is a small line classifier; everything taken out is a recorded
+removal, so the accounting holds and the original can be rebuilt:
+
+- web chrome: `下载 打印 全屏 收藏 【字号：加大 还原 减小】`, share buttons,
+  `【打印】【关闭】`, `打印本页 关闭窗口`, breadcrumbs (`当前位置：首页 > 要闻`), the
+  `相关报道：` line and the short link tail after it. A weak token (`大`, `中`,
+  `小`, `>`, `|`) goes only inside a run of chrome holding a strong one, so a
+  vertical title set one character per line is never touched;
+- newspaper continuation markers (`(上接5版)`, `（紧接第二版）`, `(下转第四版)`),
+  kept in `metadata["continuation_markers"]`; text cut off by a `下转` marker
+  is flagged `truncated`;
+- document metadata lines (`索引号`, `发布机构`, `发布时间`, `文号`, `来源`, `时间`,
+  several on one line, or a label whose value sits on the next line) in the
+  first/last lines of the document move to `metadata["fields"]`; so do
+  stand-alone timestamps and photo captions (`本报记者 戴冰 摄`);
+- page numbers (`- 12 -`, `第3页`, `第 3 页 共 10 页`, a run of isolated bare
+  numbers that count up) and running heads (a short line repeated at least
+  `running_head_min` times, or at page starts/ends when pages are known); a
+  running head that opens the document is kept once, as its title;
+- lines holding only spaces become blank.
+
+Headings (`一、…`, `（一）…`, `1. …`), sentences and a real title stay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from ..document import Document, Line
 from ..registry import stage
 
+NAME = "boilerplate"
 
-@stage("boilerplate", defaults={})
+# -- patterns ---------------------------------------------------------------
+_NUM = r"[0-9一二三四五六七八九十百零〇A-Za-z]{1,4}"
+CONTINUATION = re.compile(
+    r"[(（]\s*(上接|紧接|接|下转|转|续)\s*(?:第\s*)?("
+    + _NUM
+    + r")\s*(?:版|页|面)(?:[^()（）\n]{0,8})?\s*[)）]"
+)
+_STRONG = re.compile(
+    r"^(?:【?\s*(?:字号|字体)\s*[:：]?|下载|打印|全屏|收藏|分享(?:到)?\s*[:：]?|分享到(?:微信|微博|QQ空间|朋友圈)"
+    r"|打印本页|打印此页|打印文章|关闭窗口|关闭本页|返回顶部|扫一扫在手机打开当前页|用手机扫描二维码|"
+    r"》》点击图片进入专题《《|相关附件\s*>>|相关链接\s*>>|【\s*(?:打印|关闭|打印本页|关闭窗口|收藏|返回顶部)\s*】"
+    r"|【\s*字[号体]\s*[:：]?[^】]{0,12}】)$"
+)
+_WEAK = frozenset(
+    "加大 还原 减小 默认 大 中 小 】 【 | × > >> » 首页 分享 微信 微博 QQ空间 朋友圈 [ ] 打印 关闭".split()
+)
+_CHROME_TOKEN_SPLIT = re.compile(r"[\s|｜]+|(?<=】)|(?=【)")
+_BRACKET_CHROME = re.compile(
+    r"【\s*(?:字[号体]\s*[:：]?[^】]{0,14}|打印|关闭|打印本页|关闭窗口|收藏|返回顶部)\s*】"
+)
+_BREAD_START = re.compile(
+    r"^(?:(?:您的|您现在的|当前|所在)位置\s*[:：]?|首页)\s*(?:(?:[>»›/]|&gt;)\s*[^>»›/]{1,24}\s*)*$"
+)
+_SEP = frozenset({">", ">>", "»", "›", "/", "&gt;"})
+_RELATED = re.compile(r"^(?:相关(?:报道|文档|新闻|阅读|链接|附件|稿件)|延伸阅读|推荐阅读)\s*(?:[:：»]|>>)?$")
+
+_KEY = (
+    r"索引号|主题分类|发布机构|发文机关|发布日期|发布时间|发表时间|成文日期|文号|发文字号|来源|信息来源|稿源"
+    r"|时间|日期|作者|编辑|责任编辑|阅读量|阅读次数|浏览次数|点击数"
+)
+_KEY_RE = re.compile(r"(?:^|(?<=\s)|(?<=[（(]))(" + _KEY + r")\s*[:：]")
+_META_LINE = re.compile(r"^[（(]?\s*(?:" + _KEY + r")\s*[:：]")
+_COUNT_KEYS = frozenset("阅读量 阅读次数 浏览次数 点击数".split())
+_DATE_KEYS = frozenset("发布日期 发布时间 发表时间 成文日期 时间 日期".split())
+_DATETIME = re.compile(
+    r"^(?:\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2}|\d{4}\.\d{1,2}\.\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"(?:\s*\d{1,2}(?::\d{2}(?::\d{2})?|时\d{1,2}分(?:\d{1,2}秒)?))?$"
+)
+_TIMESTAMP = re.compile(
+    r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\d{1,2}:\d{2}(?::\d{2})?|\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}时\d{1,2}分)$"
+)
+_CAPTION = re.compile(r"(?:记者|摄影|通讯员)[\s\u4e00-\u9fff·/]{0,12}?\s*摄(?:影)?$|^[（(]?图[:：/]")
+_PAGE_NO = re.compile(
+    r"^(?:[-—–_~·]+\s*\d{1,4}\s*[-—–_~·]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}\s*页)$"
+)
+_BARE_NUM = re.compile(r"^\d{1,4}$")
+_HEADING_LIKE = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第.{1,4}[章节条部分])"
+)
+_END_PUNCT = "。！？：；，!?:;,、"
+_SENT_END = "。！？…”」』）)!?.；;：:"
+
+
+def _rm(doc: Document, out: list[Line], i: int, reason: str) -> None:
+    ln = out[i]
+    doc.record_removal(NAME, reason, ln.text, ln.src)
+    out[i] = Line("", ln.src, ln.page, ln.conf)
+
+
+def _is_chrome_line(t: str) -> bool | None:
+    """True: strong chrome; None: weak token (chrome only beside strong); False: text."""
+    if _STRONG.match(t):
+        return True
+    if t in _WEAK:
+        return None
+    if "【" in t:
+        t = _BRACKET_CHROME.sub(" 下载 ", t)
+    toks = [x for x in _CHROME_TOKEN_SPLIT.split(t) if x]
+    if len(toks) > 1 and all(_STRONG.match(x) or x in _WEAK for x in toks):
+        return True if any(_STRONG.match(x) for x in toks) else None
+    return False
+
+
+def remove_chrome(doc: Document, out: list[Line], idx: list[int]) -> None:
+    """Runs of chrome lines (blank lines ignored) that hold at least one strong token."""
+    k = 0
+    while k < len(idx):
+        kinds = []
+        j = k
+        while j < len(idx):
+            c = _is_chrome_line(out[idx[j]].text.strip())
+            if c is False:
+                break
+            kinds.append(c)
+            j += 1
+        if any(kinds):
+            for m in range(k, j):
+                _rm(doc, out, idx[m], "web-chrome")
+        k = max(j, k + 1)
+
+
+def remove_breadcrumbs(doc: Document, out: list[Line], idx: list[int]) -> None:
+    for k, i in enumerate(idx):
+        t = out[i].text.strip()
+        if not t or not _BREAD_START.match(t):
+            continue
+        inline = any(s in t for s in _SEP)
+        nxt = out[idx[k + 1]].text.strip() if k + 1 < len(idx) else ""
+        if not inline and nxt not in _SEP and not (t.endswith(("位置", "位置:", "位置：")) and nxt == "首页"):
+            continue  # a lone `首页` is not a breadcrumb
+        span = [i]
+        last = t.split(">")[-1].strip() if inline else ""
+        j = k + 1
+        while j < len(idx):
+            s = out[idx[j]].text.strip()
+            if s == "首页" and j == k + 1:
+                span.append(idx[j])
+                j += 1
+            elif s in _SEP and j + 1 < len(idx) and len(out[idx[j + 1]].text.strip()) <= 24:
+                span += [idx[j], idx[j + 1]]
+                last = out[idx[j + 1]].text.strip()
+                j += 2
+            else:
+                break
+        if j < len(idx) and last and out[idx[j]].text.strip() == last:
+            span.append(idx[j])  # the section name repeated under the breadcrumb
+        for i2 in span:
+            _rm(doc, out, i2, "breadcrumb")
+
+
+def remove_related_tail(doc: Document, out: list[Line], idx: list[int], cfg: dict) -> None:
+    total = sum(len(out[i].text) for i in idx) or 1
+    start = int(len(idx) * 0.6)
+    for k in range(start, len(idx)):
+        if _RELATED.match(out[idx[k]].text.strip()):
+            tail = sum(len(out[i].text) for i in idx[k + 1 :])
+            if tail <= max(cfg["related_tail_max_chars"], total * 0.05):
+                for i in idx[k:]:
+                    _rm(doc, out, i, "web-chrome")
+            else:
+                _rm(doc, out, idx[k], "web-chrome")
+            return
+
+
+def _pairs(t: str) -> list[tuple[str, str]] | None:
+    """`索引号: x  发布机构: y` -> [(key, value), ...]; None unless the whole line is fields."""
+    body = t.strip()
+    wrapped = body[:1] in "（(" and body[-1:] in "）)"
+    if wrapped:
+        body = body[1:-1].strip()
+    keys = list(_KEY_RE.finditer(body))
+    if not keys or keys[0].start() != 0 or len(body) > 160:
+        return None
+    out = []
+    for n, m in enumerate(keys):
+        end = keys[n + 1].start() if n + 1 < len(keys) else len(body)
+        val = body[m.end() : end].strip()
+        if len(val) > 40 or "。" in val:
+            return None
+        if m.group(1) in _DATE_KEYS and val and not re.match(r"^\d{4}", val):
+            return None
+        out.append((m.group(1), val))
+    return out
+
+
+def extract_metadata(doc: Document, out: list[Line], idx: list[int], cfg: dict) -> None:
+    win = cfg["metadata_window"]
+    fields: dict[str, str] = doc.metadata.setdefault("fields", {})
+    zone = idx[:win] + [i for i in idx[-max(1, win // 3) :] if i not in idx[:win]]
+    k = 0
+    while k < len(zone):
+        i = zone[k]
+        t = out[i].text.strip()
+        if not t:
+            k += 1
+            continue
+        pairs = _pairs(t) if _META_LINE.match(t) else None
+        if pairs:
+            taken = [i]
+            key, val = pairs[-1]
+            if not val and k + 1 < len(zone) and zone[k + 1] == i + 1:  # label here, value on the next line
+                nxt = out[zone[k + 1]].text.strip()
+                ok_date = (key not in _DATE_KEYS or _DATETIME.match(nxt)) and (
+                    key not in _COUNT_KEYS or nxt.isdigit()
+                )
+                if (
+                    nxt
+                    and len(nxt) <= 30
+                    and ok_date
+                    and not _META_LINE.match(nxt)
+                    and _is_chrome_line(nxt) is False
+                ):
+                    if not any(c in nxt for c in "。，；！？"):
+                        pairs[-1] = (key, nxt)
+                        taken.append(zone[k + 1])
+                        k += 1
+            for key, val in pairs:
+                if val and not fields.get(key):
+                    fields[key] = val
+                else:
+                    fields.setdefault(key, val)
+            for i2 in taken:
+                _rm(doc, out, i2, "metadata")
+        elif _TIMESTAMP.match(t):
+            fields.setdefault("时间", t)
+            _rm(doc, out, i, "metadata")
+        elif len(t) <= 80 and _CAPTION.search(t):
+            fields.setdefault("图片说明", t)
+            _rm(doc, out, i, "photo-caption")
+        k += 1
+    if not fields:
+        doc.metadata.pop("fields", None)
+
+
+def remove_continuations(doc: Document, out: list[Line]) -> None:
+    for i, ln in enumerate(out):
+        t = ln.text
+        if not t or ("接" not in t and "转" not in t and "续" not in t):
+            continue
+        ms = list(CONTINUATION.finditer(t))
+        if not ms:
+            continue
+        markers = doc.metadata.setdefault("continuation_markers", [])
+        for m in ms:
+            markers.append(
+                {"marker": m.group(0), "kind": m.group(1), "page": m.group(2), "source_line": ln.src[0]}
+            )
+            doc.record_removal(NAME, "continuation-marker", m.group(0), ln.src)
+        new = CONTINUATION.sub("", t)
+        last = ms[-1]
+        before = t[: last.start()].rstrip()
+        if (
+            last.group(1) in ("下转", "转")
+            and before
+            and not t[last.end() :].strip()
+            and before[-1] not in _SENT_END
+        ):
+            doc.flag(
+                "truncated",
+                "text continues on another page (下转 marker): the paragraph is cut off here",
+                before[-30:],
+                ln.src,
+                NAME,
+            )
+        out[i] = ln.with_text(new)
+
+
+def remove_page_numbers(doc: Document, out: list[Line], idx: list[int]) -> None:
+    bare: list[int] = []
+    for i in idx:
+        t = out[i].text.strip()
+        if _PAGE_NO.match(t):
+            _rm(doc, out, i, "page-number")
+        elif _BARE_NUM.match(t):
+            prev_blank = i == 0 or not out[i - 1].text.strip()
+            next_blank = i + 1 >= len(out) or not out[i + 1].text.strip()
+            if prev_blank and next_blank:
+                bare.append(i)
+    nums = [int(out[i].text) for i in bare]
+    if len(bare) >= 2 and all(a < b for a, b in zip(nums, nums[1:], strict=False)):
+        for i in bare:
+            _rm(doc, out, i, "page-number")
+
+
+def remove_running_heads(
+    doc: Document, out: list[Line], idx: list[int], cfg: dict, blank: list[bool]
+) -> None:
+    """Short lines repeated on their own (blank lines around, as a page head sits) or at page edges."""
+
+    def isolated(i: int) -> bool:
+        return (i == 0 or blank[i - 1]) and (i + 1 >= len(blank) or blank[i + 1])
+
+    texts = [out[i].text.strip() for i in idx]
+    count = Counter(t for t in texts if 2 <= len(t) <= cfg["running_head_max_chars"])
+    paged = any(out[i].page is not None for i in idx)
+    edges: defaultdict[str, int] = defaultdict(int)
+    if paged:
+        by_page: defaultdict[int, list[int]] = defaultdict(list)
+        for i in idx:
+            by_page[out[i].page].append(i)
+        for lines in by_page.values():
+            for i in {lines[0], lines[-1]}:
+                edges[out[i].text.strip()] += 1
+    first = texts[0] if texts else ""
+    for t, n in count.items():
+        if t[-1] in _END_PUNCT or _HEADING_LIKE.match(t) or "——" in t:
+            continue
+        alone = all(isolated(i) for k, i in enumerate(idx) if texts[k] == t)
+        if (alone and n >= cfg["running_head_min"]) or (paged and n >= 2 and edges[t] == n):
+            keep_first = t == first
+            for k, i in enumerate(idx):
+                if texts[k] == t:
+                    if keep_first:
+                        keep_first = False
+                        continue
+                    _rm(doc, out, i, "running-head")
+
+
+@stage(
+    NAME,
+    defaults={
+        "chrome": True,
+        "metadata": True,
+        "metadata_window": 30,
+        "continuation_markers": True,
+        "page_numbers": True,
+        "running_heads": True,
+        "running_head_min": 3,
+        "running_head_max_chars": 20,
+        "related_tail_max_chars": 600,
+    },
+)
 def run(doc: Document, cfg: dict) -> Document:
+    """Web chrome, continuation markers, metadata lines, page numbers, running heads."""
+    out = list(doc.lines)
+    blank = [not ln.text.strip() for ln in out]
+    for i, ln in enumerate(out):
+        if ln.text and ln.text.isspace():
+            out[i] = ln.with_text("")
+    if cfg["continuation_markers"]:
+        remove_continuations(doc, out)
+
+    def nonblank() -> list[int]:
+        return [i for i, ln in enumerate(out) if ln.text.strip()]
+
+    if cfg["chrome"]:
+        remove_related_tail(doc, out, nonblank(), cfg)
+        remove_chrome(doc, out, nonblank())
+        remove_breadcrumbs(doc, out, nonblank())
+    if cfg["metadata"]:
+        extract_metadata(doc, out, nonblank(), cfg)
+    if cfg["page_numbers"]:
+        remove_page_numbers(doc, out, nonblank())
+    if cfg["running_heads"]:
+        remove_running_heads(doc, out, nonblank(), cfg, blank)
+    doc.lines = out
     return doc
