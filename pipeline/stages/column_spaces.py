@@ -7,7 +7,8 @@ without spaces, and official style puts none between CJK and digits or Latin
 CJK character or CJK punctuation and the other is CJK, CJK punctuation, a digit,
 a Latin letter, or ASCII punctuation in Chinese context (`之乡, "开化纸"`: the
 comma follows a CJK character and will become `，`). Spaces between Latin words
-or numbers (`Made in China 2025`) stay. Leading indentation is left to the
+or numbers (`Made in China 2025`, and `1 000`, which may be digit grouping)
+stay. Leading indentation is left to the
 paragraph stage; only spaces inside a line are touched.
 """
 
@@ -20,7 +21,7 @@ from ..registry import stage
 from ..textops import CJK_PUNCT, CJK_RANGE
 
 NAME = "column_spaces"
-_C = rf"[{CJK_RANGE}{re.escape(CJK_PUNCT)}]"  # CJK ideograph or CJK punctuation
+_C = rf"[{CJK_RANGE}{re.escape(CJK_PUNCT)}\uff01-\uff0f\uff1a-\uff20\u3001-\u3003]"  # CJK char or punctuation
 _ASCII_P = r"""[,.;:!?()"'\[\]%]"""
 _OTHER = rf"(?:{_C}|[0-9A-Za-z]|{_ASCII_P})"
 _SP = r"[ \t\u3000\u00a0]+"

@@ -3,7 +3,8 @@
 A newspaper headline set in several vertical columns comes out of extraction
 as one line of short space-separated tokens, each token one row across the
 columns (Kaihua line 1: `忠奋 面实力 习行造 贯 中 彻 …`). The characters are
-real but their order is not: the joined line is not fluent. We rebuild the
+real but their order is not: the joined line is not fluent, or far less fluent
+than the columns the search finds (a column-wrap line reads best as it is). We rebuild the
 columns with a small beam search: each token's characters go, in order, to
 distinct columns (a row is read left to right), and the assignment that makes
 the column strings most fluent under the garble model wins. A confident
@@ -118,6 +119,7 @@ def best_rebuild(
         "max_token": 4,  # a row has at most this many characters (columns)
         "max_mean_token": 3.6,  # column-wrap lines have longer tokens
         "garbled_below": garble.GARBLE_THRESHOLD,  # joined row text this unfluent: a headline
+        "columns_margin": 0.5,  # or columns this much more fluent than the joined rows
         "max_columns": 5,
         "beam": 64,
         "gap_penalty": 4.0,  # a column resuming after a skipped row (lost character)
@@ -132,12 +134,17 @@ def run(doc: Document, cfg: dict) -> Document:
     out: list[Line] = []
     for ln in doc.lines:
         tokens = looks_like_rows(ln.text, cfg["min_tokens"], cfg["max_token"], cfg["max_mean_token"])
-        if tokens is None or garble.fluency("".join(tokens)) >= cfg["garbled_below"]:
+        if tokens is None:
             out.append(ln)
             continue
+        joined = garble.fluency("".join(tokens))
         cols, score = best_rebuild(
             tokens, cfg["max_columns"], cfg["beam"], cfg["gap_penalty"], cfg["start_penalty"]
         )
+        # a headline when the rows do not read as text, or read far worse than the columns
+        if joined >= cfg["garbled_below"] and score < joined + cfg["columns_margin"]:
+            out.append(ln)
+            continue
         if score >= cfg["accept_fluency"]:
             doc.flag(
                 "rebuilt-headline",
