@@ -1,0 +1,162 @@
+"""PDF input: use the text layer when it is right, OCR the page when it lies.
+
+Per page: pdfplumber chars with fake bold de-duplicated (`dedupe_chars`), put
+in reading order by our own layout analysis (`layout`: columns, side bars,
+vertical text), checked (`validate`: `(cid:N)`, mojibake, private-use glyphs,
+CJK share, fluency); a page whose layer fails is rendered with PDFium and
+OCR'd (`raster`). Then running headers, footers and page numbers are found
+across pages (`headers`), removed and recorded. `mode` forces one path:
+"text" never OCRs, "ocr" always does.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from ..document import Document, Line
+from ..errors import ConfigError, InputError, LimitExceeded
+from .headers import BandLine, find_running
+from .layout import Block, page_blocks
+from .validate import check_layer
+
+DEFAULTS: dict[str, Any] = {
+    "mode": "auto",  # auto | text | ocr
+    "dpi": 300,  # rasterisation resolution for OCR'd pages
+    "dedupe_tolerance": 1.0,  # pt: copies of a glyph this close are one (fake bold)
+    # layout (in units of the region's median character size)
+    "gutter": 0.4,  # a column gutter is at least this wide
+    "min_column_chars": 6.0,  # a column is at least this many characters wide
+    "block_gap": 0.8,  # a blank band this tall separates blocks
+    "space_gap": 0.3,  # a gap this wide between two chars is a space
+    "vertical_min_chars": 3,  # stacked lone glyphs from this many up are vertical text
+    # text-layer validation: a page failing any check is OCR'd (mode auto)
+    "min_glyphs": 10,  # fewer glyphs than this: no usable text layer
+    "max_cid_share": 0.02,
+    "max_mojibake_share": 0.10,
+    "max_private_use_share": 0.05,
+    "min_cjk_share": 0.30,  # CJK among letters
+    "min_fluency": -6.3,  # garble model, mean log-prob per CJK char
+    # running headers and footers
+    "header_band": 0.08,  # top/bottom share of the page height searched
+    "header_min_share": 0.5,  # repeated on at least this share of pages (and >= 2)
+}
+MODES = ("auto", "text", "ocr")
+
+
+def _page_text(blocks: list[Block]) -> str:
+    return "\n".join(ln.text for b in blocks for ln in b.lines)
+
+
+def _text_layer(page: Any, cfg: dict[str, Any]) -> list[Block]:
+    chars = page.dedupe_chars(tolerance=float(cfg["dedupe_tolerance"])).chars
+    return page_blocks(chars, cfg)
+
+
+def _ocr(raster: Any, i: int, cfg: dict[str, Any], ocr_cfg: dict[str, Any]) -> tuple[list[Block], float | None]:
+    from .raster import ocr_blocks
+
+    blocks, result = ocr_blocks(raster, i, int(cfg["dpi"]), ocr_cfg)
+    return blocks, result.mean_conf
+
+
+def _read_pages(path: Path, plumber: Any, raster: Any, cfg: dict[str, Any], ocr_cfg: dict[str, Any],
+                max_seconds: float) -> tuple[list[list[Block]], list[dict[str, Any]]]:
+    mode = cfg["mode"]
+    start = time.monotonic()
+    pages: list[list[Block]] = []
+    stats: list[dict[str, Any]] = []
+    for i, page in enumerate(plumber.pages):
+        if time.monotonic() - start > max_seconds:
+            raise LimitExceeded(str(path), f"time limit of {max_seconds:g} s reached at page {i + 1} "
+                                           "(limits.max_seconds_per_document)")
+        t0 = time.perf_counter()
+        try:
+            blocks = _text_layer(page, cfg)
+        except Exception as e:  # pdfminer on a broken content stream
+            raise InputError(str(path), f"malformed PDF: page {i + 1} cannot be read ({type(e).__name__})") from None
+        reasons = check_layer(_page_text(blocks), cfg)
+        st: dict[str, Any] = {"page": i + 1, "mode": "text", "reason": "; ".join(reasons) or "text layer ok"}
+        few = len("".join(_page_text(blocks).split())) < int(cfg["min_glyphs"])
+        want = mode == "ocr" or (mode == "auto" and bool(reasons) and (bool(page.images) or not few))
+        if want:
+            st["reason"] = "mode ocr" if mode == "ocr" else st["reason"]
+            try:
+                ocr_blocks, conf = _ocr(raster, i, cfg, ocr_cfg)
+                blocks = ocr_blocks
+                st.update(mode="ocr", ocr_confidence=conf)
+            except Exception as e:  # no engine installed, engine crash: keep the layer, say so
+                st["ocr_error"] = f"{type(e).__name__}: {e}"[:200]
+        st["chars"] = sum(len(ln.text) for b in blocks for ln in b.lines)
+        st["seconds"] = round(time.perf_counter() - t0, 3)
+        pages.append(blocks)
+        stats.append(st)
+    return pages, stats
+
+
+def _assemble(doc: Document, pages: list[list[Block]], heights: list[float], cfg: dict[str, Any]) -> None:
+    """Number every line, drop running heads (recorded), blank Line between blocks and pages."""
+    band = [
+        BandLine(p, hash((p, b, k)), ln.text, ln.top, ln.bottom, heights[p])
+        for p, blocks in enumerate(pages)
+        for b, block in enumerate(blocks)
+        for k, ln in enumerate(block.lines)
+    ]
+    drop = find_running(band, len(pages), float(cfg["header_band"]), float(cfg["header_min_share"]))
+    n = 0
+    for p, blocks in enumerate(pages):
+        for b, block in enumerate(blocks):
+            kept = False
+            for k, ln in enumerate(block.lines):
+                n += 1
+                reason = drop.get(hash((p, b, k)))
+                if reason:
+                    doc.record_removal("pdf", reason, ln.text, (n, n))
+                    continue
+                if not kept and doc.lines and doc.lines[-1].text:
+                    doc.lines.append(Line("", (n, n), p + 1))
+                kept = True
+                meta = {"bbox": [round(v, 1) for v in (ln.x0, ln.top, ln.x1, ln.bottom)], "block": b + 1}
+                if block.vertical:
+                    meta["vertical"] = True
+                doc.lines.append(Line(ln.text, (n, n), p + 1, ln.conf, "headline" if block.vertical else "body", meta))
+
+
+def extract_pdf(path: Path, config: Any) -> tuple[Document, bytes]:
+    """A Document (kind "pdf") from the PDF at `path`, plus the file's bytes."""
+    from .source import open_pdf, read_bytes
+
+    cfg = config.section("pdf")
+    if cfg["mode"] not in MODES:
+        raise ConfigError(f"[pdf] mode must be one of {', '.join(MODES)}, not {cfg['mode']!r}")
+    limits = config.section("limits")
+    data = read_bytes(path, limits)
+    plumber, raster = open_pdf(path, data, limits)
+    try:
+        pages, stats = _read_pages(path, plumber, raster, cfg, config.section("ocr"),
+                                   float(limits["max_seconds_per_document"]))
+        heights = [float(p.height) for p in plumber.pages]
+        meta = {k: v for k, v in (plumber.metadata or {}).items() if k in ("Title", "Author") and isinstance(v, str) and v}
+    finally:
+        plumber.close()
+        raster.close()
+    doc = Document(lines=[], source=str(path), kind="pdf")
+    _assemble(doc, pages, heights, cfg)
+    doc.metadata["pages"] = len(pages)
+    for k, v in meta.items():
+        doc.metadata[f"pdf_{k.lower()}"] = v
+    doc.stats["pages"] = stats
+    confs = [s["ocr_confidence"] for s in stats if s["mode"] == "ocr" and s.get("ocr_confidence") is not None]
+    if any(s["mode"] == "ocr" for s in stats):
+        doc.stats["ocr_confidence"] = round(sum(confs) / len(confs), 1) if confs else None
+    for s in stats:
+        if s["mode"] == "ocr" or s.get("ocr_error"):
+            what = "page OCR'd" if s["mode"] == "ocr" else f"OCR failed ({s['ocr_error']}), text layer kept"
+            doc.flag("pdf-page", f"page {s['page']}: {s['reason']}; {what}", s["reason"], (1, 1), "pdf")
+    if not any(ln.text.strip() for ln in doc.lines):
+        doc.flag("pdf-empty", "no text found on any page", "", (1, 1), "pdf")
+    return doc, data
+
+
+__all__ = ["DEFAULTS", "MODES", "extract_pdf"]

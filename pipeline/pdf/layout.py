@@ -1,0 +1,265 @@
+"""Reading order for one PDF page's text layer: columns, side bars, vertical text.
+
+pdfplumber has no column detection: its lines run across the whole page, so a
+side bar interleaves with the body line by line (and stacked chart labels chain
+distant lines into one). We order chars ourselves with a recursive XY-cut:
+
+* a region is cut at a vertical *gutter* (an x-range no char covers) when both
+  sides look like text columns: each at least `min_column_chars` characters
+  wide and not a table (a side with two or more full-height gaps of its own is
+  a block of table columns, and a table read column by column loses its rows);
+* otherwise it is cut at every large horizontal gap (a blank band at least
+  `block_gap` character heights tall), and each band is ordered again;
+* what is left is a block: chars grouped into rows, rows top to bottom.
+
+Vertical text is taken out first and kept whole: rotated chars
+(`upright=False`) and upright glyphs stacked one per row (vertical writing).
+"""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Item:
+    """A char, or a whole vertical run: the unit the XY-cut moves around."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    size: float
+    vertical: bool = False
+
+
+@dataclass
+class TextLine:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float | None = None  # OCR confidence when the line was read from pixels
+
+
+@dataclass
+class Block:
+    """Lines read in order; `vertical` when it is one run of vertical text."""
+
+    lines: list[TextLine] = field(default_factory=list)
+    vertical: bool = False
+
+
+def _item(c: dict[str, Any]) -> Item:
+    size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
+    return Item(float(c["x0"]), float(c["top"]), float(c["x1"]), float(c["bottom"]), c["text"], size)
+
+
+# -- vertical text ------------------------------------------------------------------
+def _runs(items: list[Item], key_x: float = 0.35, max_gap: float = 0.8) -> list[list[Item]]:
+    """Chains of items stacked top to bottom on one x-centre."""
+    items = sorted(items, key=lambda i: ((i.x0 + i.x1) / 2, i.top))
+    runs: list[list[Item]] = []
+    for it in sorted(items, key=lambda i: i.top):
+        xc = (it.x0 + it.x1) / 2
+        for run in runs:
+            last = run[-1]
+            if abs((last.x0 + last.x1) / 2 - xc) < key_x * it.size and -0.2 * it.size <= it.top - last.bottom <= max_gap * it.size:
+                run.append(it)
+                break
+        else:
+            runs.append([it])
+    return runs
+
+
+def _has_row_neighbour(chars: list[Item], mids: list[float], i: int) -> bool:
+    c = chars[i]
+    lo = bisect.bisect_left(mids, (c.top + c.bottom) / 2 - 0.5 * c.size)
+    hi = bisect.bisect_right(mids, (c.top + c.bottom) / 2 + 0.5 * c.size)
+    for j in range(lo, hi):
+        if j == i:
+            continue
+        d = chars[j]
+        gap = max(d.x0 - c.x1, c.x0 - d.x1)
+        if gap <= 0.6 * min(c.size, d.size):
+            return True
+    return False
+
+
+def split_vertical(chars: list[dict[str, Any]], min_run: int = 3) -> tuple[list[Item], list[Item]]:
+    """(horizontal chars, vertical runs as single Items)."""
+    upright = sorted((_item(c) for c in chars if c.get("upright", True)), key=lambda i: (i.top + i.bottom) / 2)
+    rotated = [c for c in chars if not c.get("upright", True)]
+    mids = [(i.top + i.bottom) / 2 for i in upright]
+    lonely = [k for k in range(len(upright)) if upright[k].text.strip() and not _has_row_neighbour(upright, mids, k)]
+    runs = [r for r in _runs([upright[k] for k in lonely]) if len(r) >= min_run]
+    taken = {id(i) for r in runs for i in r}
+    horizontal = [i for i in upright if id(i) not in taken and i.text.strip()]
+    vertical = [_merge_run(r) for r in runs]
+    vertical += [_merge_run(r, _reads_upward(rotated)) for r in _runs([_rot_item(c) for c in rotated], 0.5, 1.5)]
+    return horizontal, vertical
+
+
+def _rot_item(c: dict[str, Any]) -> Item:
+    it = _item(c)
+    it.size = max(it.x1 - it.x0, 1.0)  # rotated: the glyph's height lies along x
+    return it
+
+
+def _reads_upward(rotated: list[dict[str, Any]]) -> bool:
+    """Rotated text advancing up the page (matrix b > 0) reads bottom to top."""
+    ups = sum(1 for c in rotated if c.get("matrix") and c["matrix"][1] > 0)
+    return ups > len(rotated) / 2
+
+
+def _merge_run(run: list[Item], upward: bool = False) -> Item:
+    run = sorted(run, key=lambda i: i.top, reverse=upward)
+    return Item(
+        min(i.x0 for i in run), min(i.top for i in run), max(i.x1 for i in run), max(i.bottom for i in run),
+        "".join(i.text for i in run), statistics.median(i.size for i in run), vertical=True,
+    )
+
+
+# -- the XY-cut -----------------------------------------------------------------------
+def _gaps(spans: list[tuple[float, float]], min_gap: float) -> list[tuple[float, float]]:
+    """Uncovered intervals between the spans (inside their hull) at least `min_gap` wide."""
+    out: list[tuple[float, float]] = []
+    spans = sorted(spans)
+    reach = spans[0][1]
+    for a, b in spans[1:]:
+        if a - reach >= min_gap:
+            out.append((reach, a))
+        reach = max(reach, b)
+    return out
+
+
+def _size(items: list[Item]) -> float:
+    sizes = [i.size for i in items if not i.vertical] or [i.size for i in items]
+    return statistics.median(sizes)
+
+
+def _weak_gaps(side: list[Item], size: float, min_gap: float) -> int:
+    """Inner x-ranges that almost no row covers (spanning headers and footers do not count)."""
+    import numpy as np
+
+    x0 = min(i.x0 for i in side)
+    width = int(max(i.x1 for i in side) - x0) + 2
+    cover = np.zeros(width, dtype=np.int32)
+    rows = _rows(side)
+    for row in rows:
+        hit = np.zeros(width, dtype=bool)
+        for i in row:
+            hit[int(i.x0 - x0) : int(i.x1 - x0) + 1] = True
+        cover += hit
+    weak = cover <= max(2, len(rows) // 10)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], weak.astype(np.int8), [0]))))
+    runs = [(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if a > 0 and b < width]
+    return sum(1 for a, b in runs if b - a >= min_gap)
+
+
+def _aligned(left: list[Item], right: list[Item], size: float) -> float:
+    """Share of the rows on the side with fewer rows that have a row at the same height opposite."""
+    mids_l = sorted((r[0].top + r[0].bottom) / 2 for r in _rows(left))
+    mids_r = sorted((r[0].top + r[0].bottom) / 2 for r in _rows(right))
+    few, many = (mids_l, mids_r) if len(mids_l) <= len(mids_r) else (mids_r, mids_l)
+    hits = 0
+    for m in few:
+        k = bisect.bisect_left(many, m - 0.25 * size)
+        hits += k < len(many) and many[k] <= m + 0.25 * size
+    return hits / max(len(few), 1)
+
+
+def _valid_cut(left: list[Item], right: list[Item], size: float, cfg: dict[str, Any]) -> bool:
+    """A gutter between text columns, not a gap between the columns of one table."""
+    for side in (left, right):
+        if all(i.vertical for i in side):
+            continue
+        if max(i.x1 for i in side) - min(i.x0 for i in side) < float(cfg["min_column_chars"]) * size:
+            return False
+    if all(i.vertical for i in left) or all(i.vertical for i in right):
+        return True
+    gap = float(cfg["gutter"]) * size
+    tabular = _weak_gaps(left, size, gap) >= 2 or _weak_gaps(right, size, gap) >= 2
+    return not (tabular and _aligned(left, right, size) >= 0.6)
+
+
+def _order(items: list[Item], cfg: dict[str, Any], depth: int = 0) -> list[list[Item]]:
+    if len(items) < 2 or depth > 200:
+        return [items]
+    size = _size(items)
+    xgaps = _gaps([(i.x0, i.x1) for i in items], float(cfg["gutter"]) * size)
+    for g0, g1 in sorted(xgaps, key=lambda g: g[0] - g[1]):
+        left = [i for i in items if i.x1 <= g0 + 1e-6]
+        right = [i for i in items if i.x0 >= g1 - 1e-6]
+        if _valid_cut(left, right, size, cfg):
+            a, b = _order(left, cfg, depth + 1), _order(right, cfg, depth + 1)
+            # a vertical headline on the right heads the text on its left
+            if all(i.vertical for i in right) and not all(i.vertical for i in left):
+                return b + a
+            return a + b
+    ygaps = _gaps([(i.top, i.bottom) for i in items], float(cfg["block_gap"]) * size)
+    if not ygaps:
+        return [items]
+    bands: list[list[Item]] = [[] for _ in range(len(ygaps) + 1)]
+    cuts = [g[0] for g in ygaps]
+    for i in items:
+        bands[bisect.bisect_left(cuts, i.top + 1e-6)].append(i)
+    out: list[list[Item]] = []
+    for band in bands:
+        if band:
+            out.extend(_order(band, cfg, depth + 1))
+    return out
+
+
+# -- blocks to lines --------------------------------------------------------------------
+def _rows(items: list[Item]) -> list[list[Item]]:
+    rows: list[list[Item]] = []
+    ref: list[float] = []
+    for it in sorted(items, key=lambda i: (i.bottom, i.x0)):
+        mid = (it.top + it.bottom) / 2
+        if rows and abs(mid - ref[-1]) <= 0.45 * it.size:
+            rows[-1].append(it)
+        else:
+            rows.append([it])
+            ref.append(mid)
+    return rows
+
+
+def _join(row: list[Item], space: float) -> str:
+    row = sorted(row, key=lambda i: i.x0)
+    parts = [row[0].text]
+    for prev, cur in zip(row, row[1:], strict=False):
+        if cur.x0 - prev.x1 > space * min(prev.size, cur.size):
+            parts.append(" ")
+        parts.append(cur.text)
+    return "".join(parts)
+
+
+def _line(row: list[Item], space: float) -> TextLine:
+    return TextLine(
+        _join(row, space), min(i.x0 for i in row), min(i.top for i in row),
+        max(i.x1 for i in row), max(i.bottom for i in row),
+    )
+
+
+def page_blocks(chars: list[dict[str, Any]], cfg: dict[str, Any]) -> list[Block]:
+    """The page's text as blocks in reading order (chars already de-duplicated)."""
+    horizontal, vertical = split_vertical(chars, int(cfg["vertical_min_chars"]))
+    items = horizontal + vertical
+    if not items:
+        return []
+    blocks: list[Block] = []
+    space = float(cfg["space_gap"])
+    for leaf in _order(items, cfg):
+        runs = sorted((i for i in leaf if i.vertical), key=lambda i: (-i.x1, i.top))
+        for r in runs:
+            blocks.append(Block([TextLine(r.text, r.x0, r.top, r.x1, r.bottom)], vertical=True))
+        flat = [i for i in leaf if not i.vertical]
+        if flat:
+            blocks.append(Block([_line(row, space) for row in _rows(flat)]))
+    return blocks

@@ -1,0 +1,70 @@
+"""Does a page's text layer tell the truth? If not, the page is OCR'd instead.
+
+A text layer lies in recognisable ways: glyphs without a Unicode map come out
+as `(cid:N)`; fonts with a private encoding (old LaTeX CJK packages) come out
+as Latin-1 mojibake (`êÆ#(¯K`) or private-use code points; and text that
+decodes to real characters in the wrong order or mapping reads as scrambled
+Chinese (low fluency under the garble model). Each check returns a short
+reason for the report, e.g. "(cid:N) glyphs 35%".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_CID = re.compile(r"\(cid:\d+\)")
+_MOJIBAKE = re.compile(r"[\u0080-\u00ff\u0100-\u024f\u02b0-\u02ff\u2020-\u2030\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
+
+
+def _is_pua(c: str) -> bool:
+    o = ord(c)
+    return 0xE000 <= o <= 0xF8FF or 0xF0000 <= o
+
+
+def layer_facts(text: str) -> dict[str, Any]:
+    """Counts the checks use: glyphs, cid glyphs, mojibake, private-use, CJK and Latin letters."""
+    cids = len(_CID.findall(text))
+    rest = _CID.sub("", text)
+    glyphs = [c for c in rest if not c.isspace()]
+    letters = [c for c in glyphs if c.isalpha()]
+    return {
+        "glyphs": len(glyphs) + cids,
+        "cid": cids,
+        "mojibake": len(_MOJIBAKE.findall(rest)),
+        "pua": sum(1 for c in glyphs if _is_pua(c)),
+        "cjk": sum(1 for c in letters if _is_cjk(c)),
+        "letters": len(letters),
+    }
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100 * n / max(d, 1):.0f}%"
+
+
+def check_layer(text: str, cfg: dict[str, Any]) -> list[str]:
+    """Reasons this page's text layer is not to be trusted (empty list: trust it)."""
+    f = layer_facts(text)
+    n = f["glyphs"]
+    if n < int(cfg["min_glyphs"]):
+        return ["no text layer" if n == 0 else f"only {n} glyphs"]
+    reasons = []
+    if f["cid"] / n > float(cfg["max_cid_share"]):
+        reasons.append(f"(cid:N) glyphs {_pct(f['cid'], n)}")
+    if f["mojibake"] / n > float(cfg["max_mojibake_share"]):
+        reasons.append(f"mojibake {_pct(f['mojibake'], n)}")
+    if f["pua"] / n > float(cfg["max_private_use_share"]):
+        reasons.append(f"private-use glyphs {_pct(f['pua'], n)}")
+    if f["letters"] >= int(cfg["min_glyphs"]) and f["cjk"] / f["letters"] < float(cfg["min_cjk_share"]):
+        reasons.append(f"CJK share {_pct(f['cjk'], f['letters'])}")
+    if not reasons and f["cjk"] >= int(cfg["min_glyphs"]):
+        from ..garble import fluency
+
+        score = fluency(text)
+        if score < float(cfg["min_fluency"]):
+            reasons.append(f"fluency {score:.2f}")
+    return reasons
