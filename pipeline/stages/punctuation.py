@@ -239,7 +239,8 @@ def _singles(line: _Line, text: str, found, counts: dict[str, int], delta: list[
                 counts["ellipsis"] = counts.get("ellipsis", 0) + 1
                 delta[0] += len(tok) - 2
         elif tok[0] in "-―":
-            if _ctx(line.left(a)) or _ctx(line.right(b)):
+            # `――` (U+2015, the GB2312 dash as some codecs map it) is a Chinese dash anywhere
+            if tok[0] == "―" or _ctx(line.left(a)) or _ctx(line.right(b)):
                 line.put(a, b, "——")
                 counts["dash"] = counts.get("dash", 0) + 1
                 delta[0] += len(tok) - 2
