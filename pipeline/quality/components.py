@@ -34,10 +34,12 @@ def fluency(m: Measures) -> float | None:
     return float((m.fluency * m.cjk).sum() / w) if w else None
 
 
-def garbled(m: Measures, threshold: float) -> float:
-    """Share of CJK characters in paragraphs that read as scrambled."""
-    w = m.cjk.sum()
-    return float(m.cjk[m.fluency < threshold].sum() / w) if w else 0.0
+def garbled(m: Measures, doc: Document, threshold: float, input_chars: int) -> float:
+    """Share of the input that was garble: paragraphs left that read as scrambled,
+    plus text the stages removed as garble (a row-read headline, pull-quote scraps)."""
+    left = int(m.cjk[m.fluency < threshold].sum())
+    gone = sum(nonws_len(r.text) for r in doc.removed if "garbl" in r.reason)
+    return _per(left + gone, input_chars, 1.0)
 
 
 def cjk_share(m: Measures) -> float | None:
@@ -47,9 +49,33 @@ def cjk_share(m: Measures) -> float | None:
 
 
 def fragments(m: Measures, doc: Document) -> float:
-    """Fragment lines (left in the output, or found by the fragments stage) per paragraph."""
-    found = sum(int(v) for k, v in sorted(doc.stats.items()) if k.startswith("fragment") and _is_count(v))
+    """Fragment lines left in the output, plus runs the fragments stage joined or
+    removed, per paragraph."""
+    found = _events(doc, ("fragments",))
     return _per(int(m.counts["fragment"].sum()) + found, max(len(m), 1), 1.0)
+
+
+def _events(doc: Document, stages: tuple[str, ...] | list[str]) -> int:
+    """Substitutions plus removals the given stages recorded."""
+    return sum(int(c) for s in stages for c in doc.changes.get(s, {}).values())
+
+
+def layout(m: Measures, doc: Document, stages: list[str]) -> float:
+    """Layout repairs (headlines, fragments, column spaces, joins) per 1,000 CJK chars:
+    a page that needed many is a page where some repair may have gone wrong."""
+    return _per(_events(doc, stages), m.cjk.sum(), 1000)
+
+
+def repairs(m: Measures, doc: Document, stages: list[str]) -> float:
+    """Punctuation the stages had to fix, per 1,000 CJK chars: careless input."""
+    return _per(_events(doc, stages), m.cjk.sum(), 1000)
+
+
+def review_flags(m: Measures, doc: Document, counted: list[str]) -> float:
+    """Flags the stages raised for a person to look at (other than kinds scored
+    elsewhere), per paragraph."""
+    n = sum(1 for f in doc.flags if f.kind not in counted)
+    return _per(n, max(len(m), 1), 1.0)
 
 
 def duplicates(doc: Document, input_chars: int) -> float:
@@ -91,14 +117,17 @@ def unterminated(m: Measures) -> float:
     return _per(m.counts["unterminated"].sum(), max(len(m), 1), 1.0)
 
 
-def truncation(m: Measures) -> float:
-    """1 when the document itself ends mid-sentence."""
-    return 1.0 if last_paragraph_truncated(m.paras) else 0.0
+def truncation(m: Measures, doc: Document) -> float:
+    """1 when the document ends mid-sentence (here, or as a stage found it)."""
+    staged = any(f.kind == "truncated" for f in doc.flags)
+    return 1.0 if staged or last_paragraph_truncated(m.paras) else 0.0
 
 
 def removed(doc: Document, input_chars: int) -> float:
-    """Share of the input's non-space characters taken out of the clean text."""
-    return _per(doc.removed_nonws(), input_chars, 1.0)
+    """Share of the input's non-space characters taken out of the clean text for any
+    reason but duplication (scored by `duplicates`, so not counted twice)."""
+    n = sum(nonws_len(r.text) for r in doc.removed if "dup" not in r.reason)
+    return _per(n, input_chars, 1.0)
 
 
 def ocr_confidence(doc: Document) -> float | None:
@@ -124,7 +153,7 @@ def measure_all(doc: Document, text: str, m: Measures, cfg: dict[str, Any]) -> d
     n_in = input_chars(doc, text)
     return {
         "fluency": fluency(m),
-        "garbled": garbled(m, cfg["garble_threshold"]),
+        "garbled": garbled(m, doc, cfg["garble_threshold"], n_in),
         "cjk_share": cjk_share(m),
         "fragments": fragments(m, doc),
         "duplicates": duplicates(doc, n_in),
@@ -134,7 +163,10 @@ def measure_all(doc: Document, text: str, m: Measures, cfg: dict[str, Any]) -> d
         "dropped_chars": dropped_chars(m),
         "run_on": run_on(m),
         "unterminated": unterminated(m),
-        "truncation": truncation(m),
+        "truncation": truncation(m, doc),
         "removed": removed(doc, n_in),
+        "layout": layout(m, doc, cfg["layout_stages"]),
+        "repairs": repairs(m, doc, cfg["repair_stages"]),
+        "review_flags": review_flags(m, doc, cfg["scored_flags"]),
         "ocr_confidence": ocr_confidence(doc),
     }
