@@ -106,8 +106,8 @@ def word_spans_break(a: str, b: str, span: int = 4) -> bool:
     (`新模` | `式` -> `模式`; `指示` | `精神` -> `指示精神`): the break cut a word."""
     import jieba
 
-    tail = re.findall(r"[\u3400-\u9fff]+$", a)
-    head = re.findall(r"^[\u3400-\u9fff]+", b)
+    tail = re.findall(r"[\u3400-\u9fff]+$", a[-span:])
+    head = re.findall(r"^[\u3400-\u9fff]+", b[:span])
     if not tail or not head:
         return False
     left, right = tail[0][-span:], head[0][:span]
