@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "gutter": 0.4,  # a column gutter is at least this wide
     "min_column_chars": 6.0,  # a column is at least this many characters wide
     "block_gap": 0.8,  # a blank band this tall separates blocks
+    "title_rows": 3,  # a band of at most this many rows above (below) the rest is read first (last)
     "space_gap": 0.3,  # a gap this wide between two chars is a space
     "vertical_min_chars": 3,  # stacked lone glyphs from this many up are vertical text
     # text-layer validation: a page failing any check is OCR'd (mode auto)

@@ -188,19 +188,62 @@ def _valid_cut(left: list[Item], right: list[Item], size: float, cfg: dict[str, 
     return not (tabular and _aligned(left, right, size) >= 0.6)
 
 
+def _insert(blocks: list[list[Item]], runs: list[list[Item]]) -> list[list[Item]]:
+    """Vertical headlines cut off at the side go before the first block not wholly above them."""
+    top = min(i.top for r in runs for i in r)
+    k = next((n for n, b in enumerate(blocks) if max(i.bottom for i in b) > top), len(blocks))
+    return blocks[:k] + runs + blocks[k:]
+
+
+def _splits(band: list[Item], size: float, cfg: dict[str, Any]) -> bool:
+    """Does a valid column gutter run through this band?"""
+    for g0, g1 in _gaps([(i.x0, i.x1) for i in band], float(cfg["gutter"]) * size):
+        left = [i for i in band if i.x1 <= g0 + 1e-6]
+        right = [i for i in band if i.x0 >= g1 - 1e-6]
+        if _valid_cut(left, right, size, cfg):
+            return True
+    return False
+
+
+def _peel(items: list[Item], size: float, cfg: dict[str, Any], depth: int) -> list[list[Item]] | None:
+    """A title or header band on top (footer band below), set off by a blank band and not
+    itself in columns, is read first (last): it spans the columns below it even when narrower."""
+    ygaps = _gaps([(i.top, i.bottom) for i in items], float(cfg["block_gap"]) * size)
+    if not ygaps:
+        return None
+    limit = int(cfg["title_rows"])
+    top = [i for i in items if i.bottom <= ygaps[0][0] + 1e-6]
+    if len(_rows(top)) <= limit and not _splits(top, size, cfg):
+        rest = [i for i in items if i.bottom > ygaps[0][0] + 1e-6]
+        return _order(top, cfg, depth + 1) + _order(rest, cfg, depth + 1)
+    bottom = [i for i in items if i.top >= ygaps[-1][1] - 1e-6]
+    if len(_rows(bottom)) <= limit and not _splits(bottom, size, cfg):
+        rest = [i for i in items if i.top < ygaps[-1][1] - 1e-6]
+        return _order(rest, cfg, depth + 1) + _order(bottom, cfg, depth + 1)
+    return None
+
+
 def _order(items: list[Item], cfg: dict[str, Any], depth: int = 0) -> list[list[Item]]:
     if len(items) < 2 or depth > 200:
         return [items]
     size = _size(items)
+    peeled = _peel(items, size, cfg, depth)
+    if peeled is not None:
+        return peeled
     xgaps = _gaps([(i.x0, i.x1) for i in items], float(cfg["gutter"]) * size)
-    for g0, g1 in sorted(xgaps, key=lambda g: g[0] - g[1]):
+    cuts = []
+    for g0, g1 in xgaps:
         left = [i for i in items if i.x1 <= g0 + 1e-6]
         right = [i for i in items if i.x0 >= g1 - 1e-6]
+        lone = all(i.vertical for i in left) or all(i.vertical for i in right)
+        cuts.append((not lone, g0 - g1, left, right))  # vertical text first, then the widest gutter
+    for _, _, left, right in sorted(cuts, key=lambda c: c[:2]):
         if _valid_cut(left, right, size, cfg):
             a, b = _order(left, cfg, depth + 1), _order(right, cfg, depth + 1)
-            # a vertical headline on the right heads the text on its left
             if all(i.vertical for i in right) and not all(i.vertical for i in left):
-                return b + a
+                return _insert(a, b)
+            if all(i.vertical for i in left) and not all(i.vertical for i in right):
+                return _insert(b, a)
             return a + b
     ygaps = _gaps([(i.top, i.bottom) for i in items], float(cfg["block_gap"]) * size)
     if not ygaps:
