@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
         "fluency": [-5.7, -6.7],  # mean log-prob per CJK char
         "garbled": [0.0, 0.05],  # share of input: garbled paragraphs left + garble removed
         "cjk_share": [0.6, 0.3],  # CJK / non-space chars
-        "fragments": [0.0, 0.1],  # fragment lines per paragraph
+        "fragments": [0.0, 0.2],  # fragment lines per paragraph
         "duplicates": [0.0, 0.08],  # share of input found duplicated
         "spacing": [0.5, 10.0],  # per 1,000 CJK chars
         "punctuation": [0.5, 10.0],  # per 1,000 CJK chars

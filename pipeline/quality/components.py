@@ -24,8 +24,16 @@ def ramp(value: float | None, ok: float, bad: float) -> float:
     return float(min(1.0, max(0.0, (value - ok) / (bad - ok))))
 
 
+RATE_FLOOR = 500  # rates per 1,000 CJK chars are taken over at least this many: a
+# three-line snippet with one repaired comma is not "300 repairs per 1,000"
+
+
 def _per(n: float, base: float, unit: float) -> float:
-    return float(n) / base * unit if base > 0 else 0.0
+    return float(n) / float(base) * unit if base > 0 else 0.0
+
+
+def _rate(n: float, cjk: np.ndarray, unit: float) -> float:
+    return _per(n, max(int(cjk.sum()), RATE_FLOOR), unit)
 
 
 def fluency(m: Measures) -> float | None:
@@ -63,12 +71,12 @@ def _events(doc: Document, stages: tuple[str, ...] | list[str]) -> int:
 def layout(m: Measures, doc: Document, stages: list[str]) -> float:
     """Layout repairs (headlines, fragments, column spaces, joins) per 1,000 CJK chars:
     a page that needed many is a page where some repair may have gone wrong."""
-    return _per(_events(doc, stages), m.cjk.sum(), 1000)
+    return _rate(_events(doc, stages), m.cjk, 1000)
 
 
 def repairs(m: Measures, doc: Document, stages: list[str]) -> float:
     """Punctuation the stages had to fix, per 1,000 CJK chars: careless input."""
-    return _per(_events(doc, stages), m.cjk.sum(), 1000)
+    return _rate(_events(doc, stages), m.cjk, 1000)
 
 
 def review_flags(m: Measures, doc: Document, counted: list[str]) -> float:
@@ -88,12 +96,12 @@ def duplicates(doc: Document, input_chars: int) -> float:
 
 def spacing(m: Measures) -> float:
     """Spaces left between CJK characters (or CJK and digits/Latin), per 1,000 CJK chars."""
-    return _per(m.counts["spacing"].sum(), m.cjk.sum(), 1000)
+    return _rate(m.counts["spacing"].sum(), m.cjk, 1000)
 
 
 def punctuation(m: Measures) -> float:
     """Half-width punctuation left in Chinese context, per 1,000 CJK chars."""
-    return _per(m.counts["half_punct"].sum(), m.cjk.sum(), 1000)
+    return _rate(m.counts["half_punct"].sum(), m.cjk, 1000)
 
 
 def unbalanced(m: Measures) -> float:
@@ -104,12 +112,12 @@ def unbalanced(m: Measures) -> float:
 
 def dropped_chars(m: Measures) -> float:
     """Dates missing 年/月, ordinals missing their number, fused figures, per 10,000 CJK."""
-    return _per(m.counts["dropped"].sum(), m.cjk.sum(), 10000)
+    return _rate(m.counts["dropped"].sum(), m.cjk, 10000)
 
 
 def run_on(m: Measures) -> float:
     """Stretches of 45+ characters without any punctuation, per 10,000 CJK chars."""
-    return _per(m.counts["run_on"].sum(), m.cjk.sum(), 10000)
+    return _rate(m.counts["run_on"].sum(), m.cjk, 10000)
 
 
 def unterminated(m: Measures) -> float:
@@ -118,9 +126,19 @@ def unterminated(m: Measures) -> float:
 
 
 def truncation(m: Measures, doc: Document) -> float:
-    """1 when the document ends mid-sentence (here, or as a stage found it)."""
-    staged = any(f.kind == "truncated" for f in doc.flags)
-    return 1.0 if staged or last_paragraph_truncated(m.paras) else 0.0
+    """1 when the document ends mid-sentence: its last paragraph has no closing mark,
+    or a stage flagged truncation on that last paragraph (a page break mid-text is
+    not the document's end)."""
+    if last_paragraph_truncated(m.paras):
+        return 1.0
+    if not len(m) or not any(f.kind == "truncated" for f in doc.flags):
+        return 0.0
+    from ..report import output_line_map, resolve_line
+
+    mapping = output_line_map(doc)
+    last = int(m.lines[-1])
+    staged = (f.line if f.line is not None else resolve_line(mapping, f.src) for f in doc.flags if f.kind == "truncated")
+    return 1.0 if last in staged else 0.0
 
 
 def removed(doc: Document, input_chars: int) -> float:
