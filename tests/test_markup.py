@@ -46,7 +46,10 @@ def test_markup_removed_text_kept(mk, src, out):
 
 @pytest.mark.parametrize(
     ("src", "out", "number"),
-    [("## 2 加速推进平台建设", "加速推进平台建设", "2"), ("# 51 加大雁阵式企业培育", "加大雁阵式企业培育", "51")],
+    [
+        ("## 2 加速推进平台建设", "加速推进平台建设", "2"),
+        ("# 51 加大雁阵式企业培育", "加大雁阵式企业培育", "51"),
+    ],
 )
 def test_stray_number_before_heading_removed_and_flagged(mk, src, out, number):
     res = run(mk, src)

@@ -20,7 +20,9 @@ def clean(p, text):
 
 
 def test_clean_chinese_and_full_width_punctuation_untouched(hyg):
-    text = "各位代表：现在，我代表市人民政府（草案）向大会报告“工作”；请予审议！增长7.8%……——好？《报告》、‘引’"
+    text = (
+        "各位代表：现在，我代表市人民政府（草案）向大会报告“工作”；请予审议！增长7.8%……——好？《报告》、‘引’"
+    )
     res = clean(hyg, text)
     assert res.text == text + "\n"
     assert "unicode_hygiene" not in res.report["changes"]

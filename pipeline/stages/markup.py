@@ -21,7 +21,7 @@ import re
 
 from ..document import Document, Line
 from ..registry import stage
-from ..textops import CJK_CLASS, CJK_PUNCT_CLASS, count_changes
+from ..textops import CJK_CLASS, count_changes, has_cjk
 
 NAME = "markup"
 
@@ -32,7 +32,7 @@ _TRIGGER = re.compile(r"[<>&#*_^$\\\[`+\-|" + BULLETS + "]")
 
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?=[ \t]|$|[^#\w]|[" + CJK_CLASS + "])[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
 # in a heading: leading icons misread as text, then a stray list number before CJK
-_HEAD_ICON = re.compile(r"^[/\\|｜" + BULLETS + r"\s]+")
+_HEAD_ICON = re.compile(r"^[#/\\|｜" + BULLETS + r"\s]+")
 _HEAD_NUMBER = re.compile(r"^(\d{1,3})[ \t]+(?=[" + CJK_CLASS + "])")
 _LEAD_BULLET = re.compile(r"^([ \t]*)([" + BULLETS + r"]+)[ \t]*(?=\S)")
 _BARE_BULLET = re.compile(r"^[ \t]*[" + BULLETS + r"]+[ \t]*$")
@@ -44,7 +44,7 @@ _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[\w-]*[ \t]*$")
 
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _ITALIC_CJK = re.compile(r"(?<![*A-Za-z0-9])\*(?=[^\s*])([^*\n]*?[" + CJK_CLASS + r"][^*\n]*?)(?<=[^\s*])\*(?![*A-Za-z0-9])")
-_ORPHAN_BOLD = re.compile(r"\*\*(?=[" + CJK_CLASS + CJK_PUNCT_CLASS + r"])|(?<=[" + CJK_CLASS + CJK_PUNCT_CLASS + r"])\*\*")
+_ORPHAN_BOLD = re.compile(r"\*\*")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/|#|\.)[^)\n]*\)")
 
@@ -134,7 +134,7 @@ def strip_inline_markdown(doc: Document, text: str, src) -> str:
         text = _strip_keep(doc, "markdown-link", _LINK, text, src, lambda m: m.group(1))
     if "**" in text or "__" in text:
         text = _strip_keep(doc, "markdown-bold", _BOLD, text, src, lambda m: m.group(1) or m.group(2))
-        if "**" in text:
+        if "**" in text and has_cjk(text):  # an unpaired `**` in Chinese text is markup, not a power
             text = _strip_keep(doc, "markdown-bold", _ORPHAN_BOLD, text, src, lambda m: "")
     if "*" in text:
         text = _strip_keep(doc, "markdown-italic", _ITALIC_CJK, text, src, lambda m: m.group(1))
@@ -176,28 +176,33 @@ def clean_line(doc: Document, ln: Line) -> Line | None:
     text = strip_html(doc, text, src)
     kind = ln.kind
     meta = None
-    if "#" in text:
-        text, is_head = _heading(doc, ln, text)
-        if is_head:
-            kind = "heading"
-    if not _PAGE_NUMBER_LIKE.match(text):
-        m = _LIST_ITEM.match(text)
-        if m and not (m.group(2) == "*" and text.count("*") > 1 and _BOLD.search(text)):
-            doc.record_removal(NAME, "list-bullet", m.group(2), src)
-            text = text[: m.start(2)] + text[m.end() :]
-            meta = "list"
-    m = _BLOCKQUOTE.match(text)
-    if m:
-        doc.record_removal(NAME, "blockquote", ">", src)
-        text = text[m.end() :]
-    m = _LEAD_BULLET.match(text)
-    if m:
-        doc.record_removal(NAME, "bullet", m.group(2), src)
-        text = m.group(1) + text[m.end() :]
-        meta = "bullet"
-    elif _BARE_BULLET.match(text):
-        doc.record_removal(NAME, "bullet", text.strip(), src)
-        text = ""
+    # line-start markup can nest (`● ## 2 标题`, `- ### 标题`): peel until stable
+    for _ in range(4):
+        before = text
+        if not _PAGE_NUMBER_LIKE.match(text):
+            m = _LIST_ITEM.match(text)
+            if m and not (m.group(2) == "*" and text.count("*") > 1 and _BOLD.search(text)):
+                doc.record_removal(NAME, "list-bullet", m.group(2), src)
+                text = text[: m.start(2)] + text[m.end() :]
+                meta = "list"
+        m = _BLOCKQUOTE.match(text)
+        if m:
+            doc.record_removal(NAME, "blockquote", ">", src)
+            text = text[m.end() :]
+        if "#" in text:
+            text, is_head = _heading(doc, ln, text)
+            if is_head:
+                kind = "heading"
+        m = _LEAD_BULLET.match(text)
+        if m:
+            doc.record_removal(NAME, "bullet", m.group(2), src)
+            text = m.group(1) + text[m.end() :]
+            meta = "bullet"
+        elif _BARE_BULLET.match(text):
+            doc.record_removal(NAME, "bullet", text.strip(), src)
+            text = ""
+        if text == before:
+            break
     text = strip_inline_markdown(doc, text, src)
     text = strip_latex(doc, text, src)
     if text == ln.text and kind == ln.kind and meta is None:

@@ -129,7 +129,7 @@ def _pair(marks: list[tuple[int, str]], line: _Line, op: str, cl: str, ascii_q: 
     return pairs, unpaired
 
 
-def _quotes(doc: Document, ln: Line, line: _Line, text: str, found, counts) -> None:
+def _quotes(flags: list, line: _Line, text: str, found, counts) -> None:
     for ascii_q, op, cl, rule in (('"', "“", "”", "quote-double"), ("'", "‘", "’", "quote-single")):
         marks = [(m.start(), m.group()) for m in found if m.group() in (ascii_q, op, cl)]
         if not marks:
@@ -148,7 +148,7 @@ def _quotes(doc: Document, ln: Line, line: _Line, text: str, found, counts) -> N
             ]
         if not any(c == ascii_q for _, c in marks):
             if rule == "quote-double" and sum(c == op for _, c in marks) != sum(c == cl for _, c in marks):
-                doc.flag("unbalanced-quote", "quotation marks do not pair up in this paragraph", text, ln.src, NAME)
+                flags.append(("quotation marks do not pair up in this paragraph", text))
             continue
         pairs, unpaired = _pair(marks, line, op, cl, ascii_q)
         for a, b in pairs:
@@ -170,12 +170,11 @@ def _quotes(doc: Document, ln: Line, line: _Line, text: str, found, counts) -> N
                         counts[rule] = counts.get(rule, 0) + 1
         if unpaired and rule == "quote-double":
             p = unpaired[0]
-            doc.flag(
-                "unbalanced-quote",
-                "an unpaired quotation mark (kept as is): a quote was lost or is extra",
-                text[max(0, p - 20) : p + 20],
-                ln.src,
-                NAME,
+            flags.append(
+                (
+                    "an unpaired quotation mark (kept as is): a quote was lost or is extra",
+                    text[max(0, p - 20) : p + 20],
+                )
             )
 
 
@@ -246,19 +245,37 @@ def _singles(line: _Line, text: str, found, counts: dict[str, int], delta: list[
                 delta[0] += len(tok) - 2
 
 
-def fix_line(doc: Document, ln: Line, cfg: dict) -> str:
-    """All punctuation and spacing rules on one line (paragraph); returns the new text."""
-    text = ln.text
+def _fix_once(text: str, cfg: dict, counts: dict[str, int], delta: list[int], flags: list) -> str:
     line = _Line(text)
     found = [m for m in _MARKS.finditer(text) if not line.prot[m.start()]]
-    counts: dict[str, int] = {}
-    delta = [0]
+    before = sum(counts.values())
     if found:
         if cfg["quotes"]:
-            _quotes(doc, ln, line, text, found, counts)
+            _quotes(flags, line, text, found, counts)
         _parens(line, text, found, counts)
         _singles(line, text, found, counts, delta)
-    new = line.text() if counts else text
+    return line.text() if sum(counts.values()) != before else text
+
+
+def fix_line(doc: Document, ln: Line, cfg: dict) -> str:
+    """All punctuation and spacing rules on one line (paragraph); returns the new text.
+
+    A mark's context can depend on a neighbouring mark converted in the same
+    pass (`...(` : the `(` sees `……` only afterwards), so passes repeat until
+    the line is stable (at most a few; most lines need one).
+    """
+    counts: dict[str, int] = {}
+    delta = [0]
+    text = ln.text
+    for _ in range(4):
+        flags: list = []
+        new = _fix_once(text, cfg, counts, delta, flags)
+        if new == text:
+            break
+        text = new
+    for message, excerpt in flags:
+        doc.flag("unbalanced-quote", message, excerpt, ln.src, NAME)
+    new = text
     if cfg["spaces"] and (" " in new or "\t" in new):
         new, n = _SPACES.subn("", new)
         if n:
@@ -277,7 +294,9 @@ def run(doc: Document, cfg: dict) -> Document:
         t = ln.text
         if not t or not _TRIGGER.search(t):
             if t and ("“" in t or "”" in t) and t.count("“") != t.count("”"):
-                doc.flag("unbalanced-quote", "quotation marks do not pair up in this paragraph", t, ln.src, NAME)
+                doc.flag(
+                    "unbalanced-quote", "quotation marks do not pair up in this paragraph", t, ln.src, NAME
+                )
             continue
         new = fix_line(doc, ln, cfg)
         if new != t:
