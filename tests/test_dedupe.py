@@ -1,0 +1,103 @@
+"""dedupe stage: repeats the extraction made go, legitimate repetition stays."""
+
+from __future__ import annotations
+
+import time
+
+from pipeline.document import Document, Line
+from pipeline.registry import get_stage
+from pipeline.stages.dedupe import kgram_pairs, repair_paragraph
+
+SPEC = get_stage("dedupe")
+CFG = SPEC.defaults
+
+
+def paras(*texts: str) -> Document:
+    doc = Document([Line(t, (i, i)) for i, t in enumerate(texts, start=1)])
+    doc.paragraphs = True
+    return doc
+
+
+def run(doc: Document) -> Document:
+    return SPEC.fn(doc, dict(CFG))
+
+
+LONG = "坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，统筹发展和安全，推动经济实现质的有效提升和量的合理增长。"
+
+
+def test_exact_duplicates():
+    doc = run(paras("一、工作回顾", LONG, "附件：", "附件："))
+    assert [ln.text for ln in doc.lines] == ["一、工作回顾", LONG, "附件："]
+    doc = run(paras(LONG, "二、今年的任务", "其他段落内容。", LONG))
+    assert [ln.text for ln in doc.lines].count(LONG) == 1
+    assert doc.stats["duplicate_chars"] == len(LONG)
+    assert [r.reason for r in doc.removed] == ["duplicate-paragraph"]
+
+
+def test_short_heading_far_apart_stays():
+    doc = run(paras("加快项目建设", LONG, "其他段落内容。", "加快项目建设"))
+    assert len(doc.lines) == 4 and not doc.removed
+
+
+def test_repeated_clause():
+    t = "深入贯彻党的二十大精神，奋力推进“两个先行”，努力打造“重要窗口”，坚进“两个先行”，努力打造“重要窗口”，坚决落实各项决策部署。"
+    new, gone = repair_paragraph(t, CFG)
+    assert new == "深入贯彻党的二十大精神，奋力推进“两个先行”，努力打造“重要窗口”，坚决落实各项决策部署。"
+    assert gone == [("进“两个先行”，努力打造“重要窗口”，坚", "repeated-clause")]
+
+
+def test_interleaved_copies():
+    t = "深入挖掘弘扬好文化根脉，传承红色基因序火，创成中华诗词之乡，“开化纸”入围国薪火，创成中华诗词之乡，家级非物质文化遗产目录项目。"
+    new, gone = repair_paragraph(t, CFG)
+    assert new == "深入挖掘弘扬好文化根脉，传承红色基因薪火，创成中华诗词之乡，“开化纸”入围国家级非物质文化遗产目录项目。"
+    assert gone[0][1] == "interleaved-copy"
+
+
+def test_parallel_phrasing_stays():
+    for t in (
+        "坚持创新驱动，坚持改革开放，坚持绿色发展，坚持共享发展，我们要推动发展，我们要保障民生。",
+        "粮食产量可以等于一九四九年的一点五倍，棉花产量可以等于一九四九年的二点一倍。",
+        "增长7.8%、居全省第2位。规上工业增加值增长10.8%、居全省第2位。",
+        "一项一项补齐短板，一步一步再上台阶，一年接着一年干。",
+    ):
+        assert repair_paragraph(t, CFG) == (t, []), t
+
+
+def test_noisy_paragraph_copy_removed():
+    """An OCR copy of the neighbouring paragraph, garbled by substitutions, goes; the real one stays."""
+    garbled = "坚特以刁近平新旪代中国特色杜会主乂思想为拮导，全靣贯彻觉的二十大粘神"
+    doc = run(paras(LONG, garbled, "其他段落内容，推动经济实现质的有效提升。"))
+    assert [ln.text for ln in doc.lines] == [LONG, "其他段落内容，推动经济实现质的有效提升。"]
+    assert [r.reason for r in doc.removed] == ["noisy-copy"]
+    # a fluent paragraph sharing words with its neighbour stays
+    fluent = "坚持以习近平新时代中国特色社会主义思想为指导，推动经济实现质的有效提升。"
+    assert fluent in [ln.text for ln in run(paras(LONG, fluent)).lines]
+
+
+def test_kgram_pairs_bounded():
+    p1, p2 = kgram_pairs("甲乙丙丁戊己" * 3, 6, 160)
+    assert p1.size and ((p2 - p1) == 6).all()
+    assert kgram_pairs("甲乙丙丁戊己" + "x" * 300 + "甲乙丙丁戊己", 6, 160)[0].size == 0
+
+
+def test_national_corpus_practically_unchanged(national_dir):
+    """Within-paragraph repairs on the clean corpus: only the genuine repeat it holds."""
+    reasons: list[str] = []
+    for f in sorted(national_dir.glob("*.txt"))[::3]:
+        lines = [ln.strip() for ln in f.read_text(encoding="utf-8").split("\n") if ln.strip()]
+        doc = run(paras(*lines))
+        reasons += [r.reason for r in doc.removed if r.reason != "duplicate-paragraph"]
+    assert len(reasons) <= 2, reasons
+
+
+def test_cost_linear():
+    """A document repeated many times: exact duplicates go, time grows about linearly."""
+    base = [LONG, "二、今年的任务", "推动消费稳定增长，出台促进汽车、家居等消费的政策措施，社会消费品零售总额增长7.2%。"]
+    timings = []
+    for n in (20, 160):
+        texts = [f"{t}第{i}项。" for i in range(n) for t in base]
+        t0 = time.perf_counter()
+        doc = run(paras(*texts))
+        timings.append(time.perf_counter() - t0)
+        assert len(doc.lines) == len(texts)
+    assert timings[1] < 40 * timings[0] + 0.5, timings
