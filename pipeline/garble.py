@@ -66,8 +66,59 @@ class _Model:
         self.keys = arrays["keys"]  # sorted bigram keys p << 21 | c
         self.cond = arrays["cond"]  # c(p c)/c(p), per key
         self.log_floor = math.log(_FLOOR)
+        # a dense code point -> table index map for the BMP: one gather instead of a binary search
+        bmp = self.cps < 0x10000
+        self.dense = np.full(0x10000, -1, dtype=np.int32)
+        self.dense[self.cps[bmp]] = np.flatnonzero(bmp).astype(np.int32)
+
+    def _build_hash(self) -> None:
+        """An open-addressing hash of the bigram keys: a few gathers beat a binary search."""
+        size = 1 << max(4, int(len(self.keys) * 4 - 1).bit_length())
+        self._mask = np.uint64(size - 1)
+        table = np.zeros(size, dtype=np.uint64)  # 0 = empty (no key is 0: code point 0 is never CJK)
+        slot_val = np.zeros(size, dtype=np.float32)
+        h = self._hash(self.keys)
+        todo = np.arange(len(self.keys))
+        while todo.size:
+            hs = h[todo]
+            # claim empty slots; among keys racing for one slot the first (by order) wins
+            free = table[hs] == 0
+            cand, idx = todo[free], hs[free]
+            _, first = np.unique(idx, return_index=True)
+            win = cand[first]
+            table[h[win]] = self.keys[win]
+            slot_val[h[win]] = self.cond[win]
+            placed = np.zeros(len(self.keys), dtype=bool)
+            placed[win] = True
+            todo = todo[~placed[todo]]
+            h[todo] = (h[todo] + np.uint64(1)) & self._mask
+        self._table, self._slot_val = table, slot_val
+
+    def _hash(self, key: np.ndarray) -> np.ndarray:
+        return ((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & self._mask
+
+    def _bigram_cond(self, key: np.ndarray) -> np.ndarray:
+        """c(p c)/c(p) for each key, 0 where the bigram is unknown."""
+        if not hasattr(self, "_table"):
+            self._build_hash()
+        out = np.zeros(key.shape, dtype=np.float32)
+        h = self._hash(key)
+        todo = np.arange(key.size)
+        while todo.size:
+            slot = h[todo]
+            found = self._table[slot]
+            hit = found == key[todo]
+            out[todo[hit]] = self._slot_val[slot[hit]]
+            go_on = ~hit & (found != 0)
+            todo = todo[go_on]
+            h[todo] = (h[todo] + np.uint64(1)) & self._mask
+        return out
 
     def _index(self, cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if cp.size and int(cp.max()) < 0x10000:
+            i = self.dense[cp]
+            known = i >= 0
+            return np.where(known, i, 0), known
         i = np.searchsorted(self.cps, cp)
         i = np.minimum(i, len(self.cps) - 1)
         return i, self.cps[i] == cp
@@ -79,8 +130,7 @@ class _Model:
         pi, pknown = self._index(prev)
         end = np.where(pknown & ~first, self.end_ratio[pi], 1.0)
         key = (prev.astype(np.uint64) << _SHIFT) | cur.astype(np.uint64)
-        ki = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
-        cond = np.where((self.keys[ki] == key) & ~first, self.cond[ki], 0.0)
+        cond = np.where(~first, self._bigram_cond(key), 0.0)
         p = cond + end * start
         return np.log(np.maximum(p, _FLOOR))
 
