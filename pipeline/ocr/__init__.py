@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "max_upscale": 3.0,
     "deskew": True,
     "max_skew": 5.0,  # degrees; a larger measured angle is not trusted
-    "denoise": True,  # median filter against speckle
+    "denoise": "auto",  # median filter against speckle for the engine: auto (noisy pages only) | true | false
     "binarize": False,  # feed the engine an adaptive-threshold image (layout always uses one)
     "binarize_block": 31,  # adaptive threshold window (px, odd)
     "binarize_c": 15,  # adaptive threshold offset
