@@ -152,23 +152,26 @@ def two_column(path: Path, cache: Path, scan_page: bool = True) -> str:
     expected = [TITLE, HEADLINE, *SIDEBAR, *BODY]
     if scan_page:
         pdf.add_page()
-        _page_furniture(pdf, 3)
         img = cache / "scan.png"
-        _text_image(img, SCAN)
-        pdf.image(str(img), x=60, y=100, w=475)
+        _text_image(img, SCAN, page=True)
+        pdf.image(str(img), x=0, y=0, w=pdf.w, h=pdf.h)
+        _page_furniture(pdf, 3)
     pdf.output(str(path))
     return "".join(expected)
 
 
-def _text_image(path: Path, lines: list[str]) -> None:
-    """Black text on white, as a scanner would give it (300 dpi for 475 pt)."""
+def _text_image(path: Path, lines: list[str], page: bool = False) -> None:
+    """Black text on white, as a scanner gives it: a strip of text (300 dpi for 475 pt),
+    or a whole A4 page at 150 dpi with the text near the top."""
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype(str(NOTO), 44, index=NOTO_SC)
-    img = Image.new("L", (1980, 90 * len(lines) + 60), 255)
+    size = (1240, 1754) if page else (1980, 90 * len(lines) + 60)
+    img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
+    x, y = (120, 220) if page else (30, 30)
     for k, line in enumerate(lines):
-        draw.text((30, 30 + 90 * k), line, font=font, fill=0)
+        draw.text((x, y + 90 * k), line, font=font, fill=0)
     img.save(path)
 
 

@@ -19,7 +19,7 @@ from ..document import Document, Line
 from ..errors import ConfigError, InputError, LimitExceeded
 from .headers import BandLine, find_running
 from .layout import Block, page_blocks
-from .validate import check_layer
+from .validate import check_layer, check_scan, image_share
 
 DEFAULTS: dict[str, Any] = {
     "mode": "auto",  # auto | text | ocr
@@ -27,7 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "dedupe_tolerance": 1.0,  # pt: copies of a glyph this close are one (fake bold)
     # layout (in units of the region's median character size)
     "gutter": 0.4,  # a column gutter is at least this wide
-    "min_column_chars": 6.0,  # a column is at least this many characters wide
+    "min_column_chars": 3.0,  # a column is at least this many characters wide
     "block_gap": 0.8,  # a blank band this tall separates blocks
     "title_rows": 3,  # a band of at most this many rows above (below) the rest is read first (last)
     "space_gap": 0.3,  # a gap this wide between two chars is a space
@@ -39,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "max_private_use_share": 0.05,
     "min_cjk_share": 0.30,  # CJK among letters
     "min_fluency": -6.3,  # garble model, mean log-prob per CJK char
+    "scan_image_share": 0.5,  # one image covering this share of the page ...
+    "scan_max_glyphs": 100,  # ... with fewer glyphs than this: a scanned page
     # running headers and footers
     "header_band": 0.08,  # top/bottom share of the page height searched
     "header_min_share": 0.5,  # repeated on at least this share of pages (and >= 2)
@@ -77,9 +79,13 @@ def _read_pages(path: Path, plumber: Any, raster: Any, cfg: dict[str, Any], ocr_
             blocks = _text_layer(page, cfg)
         except Exception as e:  # pdfminer on a broken content stream
             raise InputError(str(path), f"malformed PDF: page {i + 1} cannot be read ({type(e).__name__})") from None
-        reasons = check_layer(_page_text(blocks), cfg)
+        text = _page_text(blocks)
+        glyphs = len("".join(text.split()))
+        reasons = check_layer(text, cfg)
+        if not reasons:
+            reasons = check_scan(image_share((0, 0, float(page.width), float(page.height)), page.images), glyphs, cfg)
         st: dict[str, Any] = {"page": i + 1, "mode": "text", "reason": "; ".join(reasons) or "text layer ok"}
-        few = len("".join(_page_text(blocks).split())) < int(cfg["min_glyphs"])
+        few = glyphs < int(cfg["min_glyphs"])
         want = mode == "ocr" or (mode == "auto" and bool(reasons) and (bool(page.images) or not few))
         if want:
             st["reason"] = "mode ocr" if mode == "ocr" else st["reason"]

@@ -184,8 +184,19 @@ def _valid_cut(left: list[Item], right: list[Item], size: float, cfg: dict[str, 
     if all(i.vertical for i in left) or all(i.vertical for i in right):
         return True
     gap = float(cfg["gutter"]) * size
+    aligned = _aligned(left, right, size)
     tabular = _weak_gaps(left, size, gap) >= 2 or _weak_gaps(right, size, gap) >= 2
-    return not (tabular and _aligned(left, right, size) >= 0.6)
+    if tabular and aligned >= 0.6:
+        return False  # columns of one table
+    # a label | value table: every row continues across the gap, and one side is ragged
+    return not (aligned >= 0.8 and min(_fill(left), _fill(right)) < 0.7)
+
+
+def _fill(side: list[Item]) -> float:
+    """Median share of the side's width its rows cover: about 1 for running text."""
+    x0, x1 = min(i.x0 for i in side), max(i.x1 for i in side)
+    rows = _rows(side)
+    return statistics.median((max(i.x1 for i in r) - min(i.x0 for i in r)) / max(x1 - x0, 1e-6) for r in rows)
 
 
 def _insert(blocks: list[list[Item]], runs: list[list[Item]]) -> list[list[Item]]:

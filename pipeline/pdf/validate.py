@@ -68,3 +68,22 @@ def check_layer(text: str, cfg: dict[str, Any]) -> list[str]:
         if score < float(cfg["min_fluency"]):
             reasons.append(f"fluency {score:.2f}")
     return reasons
+
+
+def image_share(page_box: tuple[float, float, float, float], images: list[dict[str, Any]]) -> float:
+    """Share of the page covered by its largest image (clipped to the page)."""
+    x0, y0, x1, y1 = page_box
+    area = max((x1 - x0) * (y1 - y0), 1e-6)
+    best = 0.0
+    for im in images:
+        w = min(im["x1"], x1) - max(im["x0"], x0)
+        h = min(im["bottom"], y1) - max(im["top"], y0)
+        best = max(best, w * h if w > 0 and h > 0 else 0.0)
+    return best / area
+
+
+def check_scan(share: float, glyphs: int, cfg: dict[str, Any]) -> list[str]:
+    """A page that is mostly one image with little text is a scan (perhaps with a stamped header)."""
+    if share >= float(cfg["scan_image_share"]) and 0 < glyphs < int(cfg["scan_max_glyphs"]):
+        return [f"image covers {100 * share:.0f}% of the page, only {glyphs} glyphs"]
+    return []
