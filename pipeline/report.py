@@ -67,7 +67,9 @@ def build_report(
         flags.append(f.to_dict())
     flags.sort(key=lambda f: (f["line"] or 0, f["kind"]))
     removed = [r.to_dict() for r in doc.removed]
-    in_chars = nonws_len(input_text)
+    # text a reader dropped before the stages ran (PDF running heads, say) was input too
+    pre_stage = sum(nonws_len(r["text"]) for r in removed if r["stage"] not in accounting)
+    in_chars = nonws_len(input_text) + pre_stage
     out_chars = nonws_len(text)
     removed_chars = sum(nonws_len(r["text"]) for r in removed)
     changed = int(sum(doc.delta.values()))
