@@ -12,7 +12,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from ..config import Config
-from ..worker import Outcome, init_worker, process_path
+from ..worker import Outcome, init_worker, pipeline_for, process_path
 
 
 def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
@@ -21,6 +21,7 @@ def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
         for p in paths:
             yield process_path(p, config)
         return
+    _warm(config)
     queue = list(reversed(paths))
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker)
     pending: dict[Future, str] = {}
@@ -52,6 +53,15 @@ def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
         clean_exit = True
     finally:
         pool.shutdown(wait=clean_exit, cancel_futures=True)
+
+
+def _warm(config: Config) -> None:
+    """Load the pipeline's models (jieba, OpenCC, garble tables) here, before the pool
+    forks, so every worker starts hot instead of spending a second loading them."""
+    try:
+        pipeline_for(config).clean_text("预热文本。")
+    except Exception:  # a broken config or model shows up per document, with its path
+        pass
 
 
 def _run_alone(path: str, config: Config) -> Outcome:
