@@ -92,3 +92,21 @@ def test_running_heads_need_repetition_but_page_numbers_do_not():
     assert {drop.get(10 * p + 2) for p in range(3)} == {"page-number"}
     assert 3 not in drop and 4 not in drop
     assert is_page_number("- 12 -") and is_page_number("3 / 12") and not is_page_number("2025年")
+
+
+def test_hard_wraps_joined_inside_a_block_labels_and_table_rows_kept():
+    from pipeline.pdf.layout import Block, TextLine
+    from pipeline.pdf.wraps import join, paragraphs
+
+    def tl(text, x0, x1, gaps=0):
+        return TextLine(text, x0, 0, x1, 10, size=10, gaps=gaps)
+
+    body = Block([tl("\uf06c 事件：公司拟与县人民政府签署", 200, 400), tl("协议书，项目一期计划建设年产", 213, 400),
+                  tl("四千万千米金刚线产能。", 213, 320), tl("  新段落从这里开始缩进两格", 233, 400)], right=400)
+    groups = paragraphs(body, body.lines)
+    assert [len(g) for g in groups] == [3, 1]
+    assert join(groups[0]).endswith("签署协议书，项目一期计划建设年产四千万千米金刚线产能。")
+    labels = Block([tl("所属行业：机械设备", 25, 106), tl("当前价格(元)：82.42", 25, 108)], right=195)
+    assert [len(g) for g in paragraphs(labels, labels.lines)] == [1, 1]
+    table = Block([tl("总股本(百万股)： 227.92", 25, 195, 1), tl("流通A股(百万股)： 167.01", 25, 195, 1)], right=195)
+    assert [len(g) for g in paragraphs(table, table.lines)] == [1, 1]

@@ -18,8 +18,9 @@ from typing import Any
 from ..document import Document, Line
 from ..errors import ConfigError, InputError, LimitExceeded
 from .headers import BandLine, find_running
-from .layout import Block, page_blocks
+from .layout import Block, TextLine, page_blocks
 from .validate import check_layer, check_scan, image_share
+from .wraps import join, paragraphs
 
 DEFAULTS: dict[str, Any] = {
     "mode": "auto",  # auto | text | ocr
@@ -41,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "min_fluency": -6.3,  # garble model, mean log-prob per CJK char
     "scan_image_share": 0.5,  # one image covering this share of the page ...
     "scan_max_glyphs": 100,  # ... with fewer glyphs than this: a scanned page
+    "join_wraps": True,  # join a block's hard-wrapped lines (full to the right edge) into paragraphs
     # running headers and footers
     "header_band": 0.08,  # top/bottom share of the page height searched
     "header_min_share": 0.5,  # repeated on at least this share of pages (and >= 2)
@@ -103,7 +105,8 @@ def _read_pages(path: Path, plumber: Any, raster: Any, cfg: dict[str, Any], ocr_
 
 
 def _assemble(doc: Document, pages: list[list[Block]], heights: list[float], cfg: dict[str, Any]) -> None:
-    """Number every line, drop running heads (recorded), blank Line between blocks and pages."""
+    """Number every line, drop running heads (recorded), undo hard wraps inside blocks,
+    and put a blank Line between blocks and pages."""
     band = [
         BandLine(p, hash((p, b, k)), ln.text, ln.top, ln.bottom, heights[p])
         for p, blocks in enumerate(pages)
@@ -114,20 +117,34 @@ def _assemble(doc: Document, pages: list[list[Block]], heights: list[float], cfg
     n = 0
     for p, blocks in enumerate(pages):
         for b, block in enumerate(blocks):
-            kept = False
+            kept: list[tuple[int, TextLine]] = []
             for k, ln in enumerate(block.lines):
                 n += 1
                 reason = drop.get(hash((p, b, k)))
                 if reason:
                     doc.record_removal("pdf", reason, ln.text, (n, n))
-                    continue
-                if not kept and doc.lines and doc.lines[-1].text:
-                    doc.lines.append(Line("", (n, n), p + 1))
-                kept = True
-                meta = {"bbox": [round(v, 1) for v in (ln.x0, ln.top, ln.x1, ln.bottom)], "block": b + 1}
+                elif ln.text.strip():
+                    kept.append((n, ln))
+            if not kept:
+                continue
+            if doc.lines and doc.lines[-1].text:
+                doc.lines.append(Line("", (kept[0][0], kept[0][0]), p + 1))
+            number = {id(ln): i for i, ln in kept}
+            groups = paragraphs(block, [ln for _, ln in kept]) if cfg["join_wraps"] else [[ln] for _, ln in kept]
+            for group in groups:
+                first, last = group[0], group[-1]
+                bbox = [min(g.x0 for g in group), first.top, max(g.x1 for g in group), last.bottom]
+                meta: dict[str, Any] = {"bbox": [round(v, 1) for v in bbox], "block": b + 1}
+                if len(group) > 1:
+                    meta["joined_lines"] = len(group)
                 if block.vertical:
                     meta["vertical"] = True
-                doc.lines.append(Line(ln.text, (n, n), p + 1, ln.conf, "headline" if block.vertical else "body", meta))
+                confs = [g.conf for g in group if g.conf is not None]
+                doc.lines.append(Line(
+                    join(group), (number[id(first)], number[id(last)]), p + 1,
+                    round(sum(confs) / len(confs), 1) if confs else None,
+                    "headline" if block.vertical else "body", meta,
+                ))
 
 
 def extract_pdf(path: Path, config: Any) -> tuple[Document, bytes]:

@@ -45,6 +45,8 @@ class TextLine:
     x1: float
     bottom: float
     conf: float | None = None  # OCR confidence when the line was read from pixels
+    size: float = 0.0  # median glyph size (0: take the line height)
+    gaps: int = 0  # gaps wider than a glyph inside the line: table cells
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Block:
 
     lines: list[TextLine] = field(default_factory=list)
     vertical: bool = False
+    right: float | None = None  # right edge of the column the block sits in
 
 
 def _item(c: dict[str, Any]) -> Item:
@@ -216,7 +219,8 @@ def _splits(band: list[Item], size: float, cfg: dict[str, Any]) -> bool:
     return False
 
 
-def _peel(items: list[Item], size: float, cfg: dict[str, Any], depth: int) -> list[list[Item]] | None:
+def _peel(items: list[Item], size: float, cfg: dict[str, Any], depth: int, edges: dict[int, float],
+          edge: float) -> list[list[Item]] | None:
     """A title or header band on top (footer band below), set off by a blank band and not
     itself in columns, is read first (last): it spans the columns below it even when narrower."""
     ygaps = _gaps([(i.top, i.bottom) for i in items], float(cfg["block_gap"]) * size)
@@ -226,19 +230,22 @@ def _peel(items: list[Item], size: float, cfg: dict[str, Any], depth: int) -> li
     top = [i for i in items if i.bottom <= ygaps[0][0] + 1e-6]
     if len(_rows(top)) <= limit and not _splits(top, size, cfg):
         rest = [i for i in items if i.bottom > ygaps[0][0] + 1e-6]
-        return _order(top, cfg, depth + 1) + _order(rest, cfg, depth + 1)
+        return _order(top, cfg, depth + 1, edges, edge) + _order(rest, cfg, depth + 1, edges, edge)
     bottom = [i for i in items if i.top >= ygaps[-1][1] - 1e-6]
     if len(_rows(bottom)) <= limit and not _splits(bottom, size, cfg):
         rest = [i for i in items if i.top < ygaps[-1][1] - 1e-6]
-        return _order(rest, cfg, depth + 1) + _order(bottom, cfg, depth + 1)
+        return _order(rest, cfg, depth + 1, edges, edge) + _order(bottom, cfg, depth + 1, edges, edge)
     return None
 
 
-def _order(items: list[Item], cfg: dict[str, Any], depth: int = 0) -> list[list[Item]]:
+def _order(items: list[Item], cfg: dict[str, Any], depth: int, edges: dict[int, float],
+           edge: float) -> list[list[Item]]:
+    """Leaves in reading order; `edges[id(leaf)]` is the right edge of the column it is in."""
     if len(items) < 2 or depth > 200:
+        edges[id(items)] = edge
         return [items]
     size = _size(items)
-    peeled = _peel(items, size, cfg, depth)
+    peeled = _peel(items, size, cfg, depth, edges, edge)
     if peeled is not None:
         return peeled
     xgaps = _gaps([(i.x0, i.x1) for i in items], float(cfg["gutter"]) * size)
@@ -250,7 +257,8 @@ def _order(items: list[Item], cfg: dict[str, Any], depth: int = 0) -> list[list[
         cuts.append((not lone, g0 - g1, left, right))  # vertical text first, then the widest gutter
     for _, _, left, right in sorted(cuts, key=lambda c: c[:2]):
         if _valid_cut(left, right, size, cfg):
-            a, b = _order(left, cfg, depth + 1), _order(right, cfg, depth + 1)
+            a = _order(left, cfg, depth + 1, edges, max(i.x1 for i in left))
+            b = _order(right, cfg, depth + 1, edges, max(i.x1 for i in right))
             if all(i.vertical for i in right) and not all(i.vertical for i in left):
                 return _insert(a, b)
             if all(i.vertical for i in left) and not all(i.vertical for i in right):
@@ -258,6 +266,7 @@ def _order(items: list[Item], cfg: dict[str, Any], depth: int = 0) -> list[list[
             return a + b
     ygaps = _gaps([(i.top, i.bottom) for i in items], float(cfg["block_gap"]) * size)
     if not ygaps:
+        edges[id(items)] = edge
         return [items]
     bands: list[list[Item]] = [[] for _ in range(len(ygaps) + 1)]
     cuts = [g[0] for g in ygaps]
@@ -266,7 +275,7 @@ def _order(items: list[Item], cfg: dict[str, Any], depth: int = 0) -> list[list[
     out: list[list[Item]] = []
     for band in bands:
         if band:
-            out.extend(_order(band, cfg, depth + 1))
+            out.extend(_order(band, cfg, depth + 1, edges, edge))
     return out
 
 
@@ -295,9 +304,12 @@ def _join(row: list[Item], space: float) -> str:
 
 
 def _line(row: list[Item], space: float) -> TextLine:
+    row = sorted(row, key=lambda i: i.x0)
+    size = statistics.median(i.size for i in row)
+    gaps = sum(1 for a, b in zip(row, row[1:], strict=False) if b.x0 - a.x1 > 0.8 * size)
     return TextLine(
-        _join(row, space), min(i.x0 for i in row), min(i.top for i in row),
-        max(i.x1 for i in row), max(i.bottom for i in row),
+        _join(row, space), row[0].x0, min(i.top for i in row),
+        max(i.x1 for i in row), max(i.bottom for i in row), size=size, gaps=gaps,
     )
 
 
@@ -309,11 +321,12 @@ def page_blocks(chars: list[dict[str, Any]], cfg: dict[str, Any]) -> list[Block]
         return []
     blocks: list[Block] = []
     space = float(cfg["space_gap"])
-    for leaf in _order(items, cfg):
+    edges: dict[int, float] = {}
+    for leaf in _order(items, cfg, 0, edges, max(i.x1 for i in items)):
         runs = sorted((i for i in leaf if i.vertical), key=lambda i: (-i.x1, i.top))
         for r in runs:
             blocks.append(Block([TextLine(r.text, r.x0, r.top, r.x1, r.bottom)], vertical=True))
         flat = [i for i in leaf if not i.vertical]
         if flat:
-            blocks.append(Block([_line(row, space) for row in _rows(flat)]))
+            blocks.append(Block([_line(row, space) for row in _rows(flat)], right=edges[id(leaf)]))
     return blocks
