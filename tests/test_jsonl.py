@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline import load_config
+from pipeline import clean_text, load_config
 from pipeline.jsonl import ERROR_FIELD, run_jsonl
 from tests.conftest import SAMPLES
 
@@ -29,7 +29,7 @@ def test_fields_kept_and_added() -> None:
     for a, b in zip(src, recs, strict=True):
         assert {k: b[k] for k in a} == a  # every input field, unchanged, in order
         assert list(b)[: len(a)] == list(a)
-        assert isinstance(b["text_clean"], str) and b["text_clean"].endswith("\n")
+        assert b["text_clean"] == clean_text(a["text"]).text  # the same Pipeline as the API and CLI
         q = b["quality"]
         assert 0 <= q["score"] <= 100 and q["grade"] and isinstance(q["components"], dict)
 
