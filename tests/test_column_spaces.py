@@ -67,3 +67,17 @@ def test_clean_text_nonws_untouched(national_dir, seeds_dir):
     out = run(text).text
     assert cer(out, text) == 0
     assert out.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize("text", ["政府,. 1. ", "政府, . 1. 好", "好 , . ; 1 年", "之乡, \"开化纸\"入围国 家级"])
+def test_half_width_punctuation_reads_as_full_width(text):
+    """A space after `,.` following Chinese is judged as after `，.`: the punctuation stage's
+    conversion cannot change the verdict, so cleaning the output again changes nothing
+    (found by hypothesis on `'政府,. 1. '`)."""
+    from pipeline import Pipeline
+
+    p = Pipeline("default")
+    once = p.clean_text(text).text
+    assert p.clean_text(once).text == once
+    assert squeeze("政府,. 1. ")[0] == "政府,.1. "
+    assert squeeze("政府，. 1. ")[0] == "政府，.1. "

@@ -10,6 +10,10 @@ comma follows a CJK character and will become `，`). Spaces between Latin words
 or numbers (`Made in China 2025`, and `1 000`, which may be digit grouping)
 stay. Leading indentation is left to the
 paragraph stage; only spaces inside a line are touched.
+
+Half-width punctuation right after Chinese (`政府,.`) is read as the
+full-width mark the punctuation stage will make of it, so a space after it is
+judged the same before and after that stage (cleaning is idempotent).
 """
 
 from __future__ import annotations
@@ -21,16 +25,20 @@ from ..registry import stage
 from ..textops import CJK_PUNCT, CJK_RANGE
 
 NAME = "column_spaces"
-_C = rf"[{CJK_RANGE}{re.escape(CJK_PUNCT)}\uff01-\uff0f\uff1a-\uff20\u3001-\u3003]"  # CJK char or punctuation
+_C = rf"[{CJK_RANGE}{re.escape(CJK_PUNCT)}\uff01-\uff0f\uff1a-\uff20\u3001-\u3003\ue000]"  # CJK char or punctuation
 _ASCII_P = r"""[,.;:!?()"'\[\]%]"""
 _OTHER = rf"(?:{_C}|[0-9A-Za-z]|{_ASCII_P})"
+# ASCII punctuation directly after Chinese (or after such punctuation) stands for its
+# full-width form: the spaces are judged on a shadow copy where it reads as _P_CJK.
+_P_CJK = "\ue000"
+_IN_CJK = re.compile(rf"(?<={_C}){_ASCII_P}+")
 _SP = r"[ \t\u3000\u00a0]+"
 # a space run with CJK on one side and CJK/digit/Latin/ASCII punctuation on the other,
 # or between ASCII punctuation that directly follows CJK and what comes next.
 _SPACE = re.compile(
     rf"(?<={_C}){_SP}(?={_OTHER})"
     rf"|(?<={_OTHER}){_SP}(?={_C})"
-    rf"|(?<={_C}{_ASCII_P}){_SP}(?=\S)"
+    rf"|(?<={_P_CJK}){_SP}(?=\S)"
 )
 
 
@@ -40,8 +48,19 @@ _ANY_SPACE = re.compile(_SP)
 def squeeze(text: str) -> tuple[str, int]:
     """`text` without wrap spaces inside Chinese, and how many runs went."""
     head = len(text) - len(text.lstrip())
-    body, n = _SPACE.subn("", text[head:])
-    return text[:head] + body, n
+    body, total = text[head:], 0
+    for _ in range(4):  # a removed space can put punctuation next to Chinese: look again
+        shadow = _IN_CJK.sub(lambda m: _P_CJK * len(m.group()), body)
+        spans = [m.span() for m in _SPACE.finditer(shadow)]
+        if not spans:
+            break
+        out, pos = [], 0
+        for a, b in spans:
+            out.append(body[pos:a])
+            pos = b
+        out.append(body[pos:])
+        body, total = "".join(out), total + len(spans)
+    return text[:head] + body, total
 
 
 @stage(NAME, defaults={"enabled": True})
