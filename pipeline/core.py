@@ -10,6 +10,7 @@ import hashlib
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,30 @@ def finalize_text(doc: Document) -> str:
     text = "\n\n".join(paras)
     text = unicodedata.normalize("NFC", text)
     return text + "\n" if text else ""
+
+
+class _NonWsCache(dict):
+    """`nonws_len(doc.text)` for the per-stage accounting without joining and rescanning
+    the whole text twice a stage: the separators are whitespace, so it is the sum over
+    line texts, and a line a stage left alone is a dict hit. Stale texts are dropped
+    once they outnumber the live ones, so memory stays linear in the input."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> int:
+        n = self[text] = nonws_len(text)
+        return n
+
+    def total(self, doc: Document) -> int:
+        texts = list(map(_TEXT, doc.lines))
+        if len(self) > 2 * len(texts) + 1024:
+            live = {t: self[t] for t in texts if t in self}
+            self.clear()
+            self.update(live)
+        return sum(map(self.__getitem__, texts))
+
+
+_TEXT = attrgetter("text")
 
 
 class Pipeline:
@@ -99,13 +124,15 @@ class Pipeline:
         accounting: dict[str, dict[str, int]] = {}
         input_text = doc.text
         t_start = time.perf_counter()
+        counts = _NonWsCache()
+        after = counts.total(doc)
         for spec, settings in self.steps:
-            before = nonws_len(doc.text)
+            before = after
             removed_before = doc.removed_nonws(spec.name)
             t0 = time.perf_counter()
             doc = spec.fn(doc, settings)
             timings[spec.name] = round(time.perf_counter() - t0, 4)
-            after = nonws_len(doc.text)
+            after = counts.total(doc)
             removed = doc.removed_nonws(spec.name) - removed_before
             changed = int(doc.delta.get(spec.name, 0))
             accounting[spec.name] = {

@@ -54,8 +54,34 @@ _BREAK_REASONS = ("continuation-marker", "running-head", "page-number", "page-he
 
 
 def display_width(text: str) -> int:
-    """Columns a line occupies: wide and ambiguous (CJK, “”, —) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+    """Columns a line occupies: wide and ambiguous (CJK, “”, —) characters count two.
+
+    Two per character less one per narrow character, the narrow ones found by one
+    regex over runs (no per-character Python loop); astral text takes the slow path.
+    """
+    if text.isascii():
+        return len(text)
+    if _ASTRAL.search(text):
+        return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+    return 2 * len(text) - sum(map(len, _narrow_runs().findall(text)))
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _narrow_runs() -> re.Pattern[str]:
+    """Runs of BMP characters whose east-asian width is neither W, F nor A."""
+    ranges: list[str] = []
+    start = None
+    for cp in range(0x10001):
+        narrow = cp < 0x10000 and unicodedata.east_asian_width(chr(cp)) not in "WFA"
+        if narrow and start is None:
+            start = cp
+        elif not narrow and start is not None:
+            ranges.append(f"\\U{start:08x}-\\U{cp - 1:08x}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}]+")
 
 
 def ends_sentence(text: str) -> bool:
