@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
 import numpy as np
 
 from ..layout import Block
@@ -34,7 +35,7 @@ class RapidEngine(Engine):
 
     def recognise(self, image: np.ndarray) -> list[OcrLine]:
         """RapidOCR's own output for an image: its lines in its order."""
-        res = self.ocr(image)
+        res = self.ocr(_bgr(image), use_det=True, use_cls=True, use_rec=True)  # flags persist between calls
         if res.boxes is None or res.txts is None:
             return []
         out = []
@@ -48,10 +49,36 @@ class RapidEngine(Engine):
         out: list[list[OcrLine]] = [[] for _ in blocks]
         if not blocks:
             return out
-        for ol in self.recognise(image):
-            if ol.text:
-                out[_block_of(ol.bbox, blocks)].append(ol)
+        image = _bgr(image)
+        horizontal = [i for i, b in enumerate(blocks) if not b.vertical]
+        if horizontal:
+            for ol in self.recognise(image):
+                if ol.text:
+                    i = _block_of(ol.bbox, blocks)
+                    if not blocks[i].vertical:
+                        out[i].append(ol)
+        for i, b in enumerate(blocks):
+            if b.vertical:
+                out[i] = [self._read_vertical(image, b)]
         return [_order(lines, b.vertical) for lines, b in zip(out, blocks, strict=True)]
+
+    def _read_vertical(self, image: np.ndarray, b: Block) -> OcrLine:
+        """Each glyph column recognised alone, turned as PP-OCR expects (its detector can merge
+        neighbouring headline columns into one box and then read nothing)."""
+        texts, scores = [], []
+        for x0, x1 in b.columns or ((b.x0, b.x1),):
+            crop = cv2.copyMakeBorder(image[b.y0:b.y1, x0:x1], 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+            res = self.ocr(np.ascontiguousarray(np.rot90(crop)), use_det=False, use_cls=False, use_rec=True)
+            for txt, score in zip(res.txts or (), res.scores or (), strict=False):
+                texts.append(txt.strip())
+                scores.append(float(score) * 100)
+        n = sum(len(t) for t in texts) or 1
+        conf = sum(sc * len(t) for t, sc in zip(texts, scores, strict=True)) / n
+        return OcrLine("".join(texts), conf, [b.x0, b.y0, b.x1, b.y1])
+
+
+def _bgr(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
 
 
 def _block_of(bbox: list[int], blocks: list[Block]) -> int:
@@ -72,7 +99,7 @@ def _block_of(bbox: list[int], blocks: list[Block]) -> int:
 def _order(lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
     """Vertical: columns right to left. Horizontal: rows top to bottom, pieces of a row joined left to right."""
     if vertical:
-        return sorted(lines, key=lambda ol: -ol.bbox[2])
+        return [ol for ol in lines if ol.text]
     rows: list[list[OcrLine]] = []
     for ol in sorted(lines, key=lambda ol: (ol.bbox[1] + ol.bbox[3]) / 2):
         mid = (ol.bbox[1] + ol.bbox[3]) / 2
