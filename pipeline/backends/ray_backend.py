@@ -56,7 +56,8 @@ def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.verbose_progress = False
-        ds = ray.data.from_items([{"path": p} for p in paths], override_num_blocks=len(paths))
+        # one document per block up to a cap: documents differ a lot in cost, small blocks balance them
+        ds = ray.data.from_items([{"path": p} for p in paths], override_num_blocks=min(len(paths), 2000))
         pool = ray.data.TaskPoolStrategy(size=max(1, jobs))
         ds = ds.map(_row, fn_kwargs={"config": config}, num_cpus=1, compute=pool)
         logging.getLogger("ray.data").setLevel(logging.ERROR)  # after Ray Data set up its logging
