@@ -8,6 +8,7 @@ atomically, then the manifest. Output paths never escape the output folder.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -122,7 +123,7 @@ def collect_tasks(paths: Iterable[str | Path], out: Path) -> tuple[list[Task], l
                     if name.endswith(".report.json") or name == MANIFEST:
                         continue
                     if f.is_symlink() and not f.exists():
-                        errors.append(f"{f}: broken symbolic link")
+                        errors.append(f"{f}: {_link_problem(f)}")
                         continue
                     tasks.append(Task(f, output_rel(f, p)))
                     found += 1
@@ -139,7 +140,24 @@ def collect_tasks(paths: Iterable[str | Path], out: Path) -> tuple[list[Task], l
             for i, t in enumerate(group):
                 suffix = safe_component(t.path.suffix.lstrip(".")) or str(i)
                 t.rel = rel.with_name(f"{rel.name}.{suffix}" if i or suffix else rel.name)
+    # names made equal by sanitising (`a\nb.txt` and `a_b.txt`) must not share an output
+    taken: set[Path] = set()
+    for t in tasks:
+        base, n = t.rel, 1
+        while t.rel in taken:
+            n += 1
+            t.rel = base.with_name(f"{base.name}.{n}")
+        taken.add(t.rel)
     return tasks, errors
+
+
+def _link_problem(f: Path) -> str:
+    try:
+        f.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link (its target does not exist)"
 
 
 def output_paths(out: Path, rel: Path) -> tuple[Path, Path]:
@@ -288,12 +306,12 @@ def write_manifest(out: Path, tasks: list[Task], result: BatchResult) -> None:
         if oc is None:
             continue
         if oc.ok:
-            lines.append(json.dumps(oc.report, ensure_ascii=False))
+            lines.append(dump_json(oc.report, indent=None))
         else:
             lines.append(
-                json.dumps(
+                dump_json(
                     {"schema_version": REPORT_SCHEMA_VERSION, "source": {"path": str(t.path)}, "errors": [oc.error]},
-                    ensure_ascii=False,
+                    indent=None,
                 )
             )
     write_atomic(out / MANIFEST, "".join(line + "\n" for line in lines))

@@ -21,6 +21,11 @@ from .errors import ConfigError, OcrcleanError
 EXIT_OK, EXIT_BELOW, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def one_line(msg: str) -> str:
+    """`msg` on one line: control characters (a newline in a file name) shown escaped."""
+    return "".join(repr(c)[1:-1] if c < " " or c == "\x7f" else c for c in msg)
+
+
 def _fmt(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 
@@ -105,7 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print_summary(res, min_score=args.min_score)
     for line in res.errors:
-        print(f"ocrclean: error: {line}", file=sys.stderr)
+        print(f"ocrclean: error: {one_line(line)}", file=sys.stderr)
     if res.interrupted:
         print("ocrclean: interrupted; finished outputs are complete and will be reused by the next run", file=sys.stderr)
     return res.exit_code

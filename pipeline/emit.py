@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -28,5 +29,13 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dump_json(obj: Any, *, indent: int | None = 2) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=indent, sort_keys=False) + ("\n" if indent else "")
+    """JSON that is always valid UTF-8: a lone surrogate (a file name that is not
+    UTF-8, decoded with surrogateescape) is written as its `\\udcXX` escape, which
+    `json.loads` turns back into the same str (and `os.fsencode` into the same bytes)."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, sort_keys=False)
+    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + ("\n" if indent else "")

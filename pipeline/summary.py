@@ -76,7 +76,9 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
     for col, just in (("file", "left"), ("score", "right"), ("grade", "center"), ("chars in", "right"),
                       ("chars out", "right"), ("removed", "right"), ("flags", "right"), ("status / error", "left")):
         table.add_column(col, justify=just, overflow="fold")
-    rows = summary_rows(res, min_score)
+    from rich.markup import escape
+
+    rows = [{k: escape(v) if isinstance(v, str) else v for k, v in r.items()} for r in summary_rows(res, min_score)]
     for row in rows[:MAX_ROWS]:
         if "error" in row:
             table.add_row(row["file"], "", "", "", "", "", "", f"[red]{row['error']}[/red]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from ..config import Config
@@ -36,6 +37,8 @@ def read_document(path: Path, config: Config) -> tuple[Document, bytes]:
     try:
         if path.is_dir():
             raise InputError(str(path), "is a directory")
+        if not stat.S_ISREG(path.stat().st_mode):  # opening a FIFO would block forever
+            raise InputError(str(path), "not a regular file (a FIFO, socket or device)")
         with open(path, "rb") as fh:
             head = fh.read(16)
     except FileNotFoundError:
