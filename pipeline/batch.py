@@ -207,8 +207,8 @@ def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True)
         write_atomic(rep, dump_json(oc.report))
 
 
-class _Terminate(Exception):
-    pass
+class _Terminate(BaseException):
+    """SIGTERM as an interrupt: a BaseException, so a worker's `except Exception` cannot swallow it."""
 
 
 def run_batch(
