@@ -111,3 +111,32 @@ def test_sigterm_leaves_whole_outputs_and_next_run_resumes(tmp_path: Path) -> No
     assert m and int(m.group(1)) == 16 and int(m.group(2)) >= len(done), resumed.stdout[-400:]
     forced = run("run", str(inp / "r000.txt"), str(inp / "r001.txt"), "--out", str(out), "--force")
     assert forced.returncode == 0 and b"(0 unchanged" in forced.stdout
+
+
+def test_check_fix_json_and_report_dir(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text(DIRTY, encoding="utf-8")
+    f.chmod(0o640)
+    verdict = json.loads(run("check", str(f), "--json").stdout)
+    assert verdict["ok"] is False and verdict["exit_code"] == 1
+    (entry,) = verdict["files"]
+    assert entry["clean"] is False and entry["problems"] and {"line", "kind", "message"} <= set(entry["problems"][0])
+    assert f.read_text(encoding="utf-8") == DIRTY  # check alone changes nothing
+
+    fixed = run("check", "--fix", "--report-dir", str(tmp_path / "reports"), str(f))
+    assert fixed.returncode == 1  # it changed the file, like end-of-file-fixer
+    assert fixed.stdout.decode("utf-8").startswith(f"Fixing {f}")
+    assert f.read_text(encoding="utf-8") != DIRTY and (f.stat().st_mode & 0o777) == 0o640
+    assert json.loads((tmp_path / "reports" / "a.txt.report.json").read_text(encoding="utf-8"))["removed"]
+    assert run("check", str(f)).returncode == 0
+    assert run("check", "--fix", str(f)).returncode == 0 and f.read_text(encoding="utf-8") != DIRTY
+
+
+@pytest.mark.parametrize("raw", [b"\xef\xbb\xbf\xe5\xa5\xbd\xe3\x80\x82\n", "好。\r\n".encode(), "好。".encode(), "好。\n\n".encode()])
+def test_check_byte_level_problems(tmp_path: Path, raw: bytes) -> None:
+    f = tmp_path / "b.txt"
+    f.write_bytes(raw)
+    res = run("check", str(f))
+    assert res.returncode == 1
+    lines = res.stdout.decode("utf-8").splitlines()
+    assert lines and all(re.match(rf"{re.escape(str(f))}:\d+: [a-z-]+: ", ln) for ln in lines), lines
