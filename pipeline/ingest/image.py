@@ -52,7 +52,8 @@ def decode_frames(path: Path, max_pixels: int, max_frames: int) -> list[np.ndarr
                 frames.append(to_array(frame))
     except (UnidentifiedImageError, Image.DecompressionBombError) as e:
         if isinstance(e, Image.DecompressionBombError):
-            raise LimitExceeded(name, f"decompression bomb refused: {e}") from None
+            raise LimitExceeded(name, f"image over the limit of {max_pixels} pixels (limits.max_image_pixels), "
+                                      f"refused before decoding: {e}") from None
         raise InputError(name, "not a readable image (unknown or corrupt format)") from None
     except (OSError, SyntaxError, ValueError) as e:
         raise InputError(name, f"damaged image: {e}") from None

@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     "vertical_max_chars": 5.0,  # ... and at most this many characters wide is vertical text
     "column_gap": 1.2,  # a vertical gap this many char heights wide separates columns
     "block_gap": 1.0,  # a horizontal gap this many char heights tall separates blocks
+    # engine output cache (replays recorded results for identical engine input; "" = off)
+    "cache_dir": "",
+    "cache_record": True,  # record misses into cache_dir
 }
 
 
@@ -70,12 +73,17 @@ class OcrPage:
 
 def get_engine(name: str, cfg: dict[str, Any]):
     """The engine plugin called `name` (one instance per thread: engines hold state)."""
-    key = (name, cfg.get("lang"), cfg.get("vertical_lang"))
+    key = (name, cfg.get("cache_dir"), cfg.get("cache_record"))
     cache = _local.__dict__.setdefault("engines", {})
     if key not in cache:
         from .engines import load_engine
 
-        cache[key] = load_engine(name, cfg)
+        engine = load_engine(name, cfg)
+        if cfg.get("cache_dir"):
+            from .engines.cached import CachedEngine
+
+            engine = CachedEngine(engine, cfg["cache_dir"], bool(cfg.get("cache_record", True)))
+        cache[key] = engine
     return cache[key]
 
 
