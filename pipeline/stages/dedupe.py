@@ -107,10 +107,26 @@ class _Lazy:
         return self.value
 
 
-def _span_fluency(lp: np.ndarray, a: int, b: int) -> float:
-    seg = lp[a:b]
-    seg = seg[~np.isnan(seg)]
-    return float(seg.mean()) if seg.size >= 4 else 0.0
+class _Prefix:
+    """Per-character log-probabilities (NaN off CJK) with prefix sums: O(1) span means."""
+
+    def __init__(self, lp: np.ndarray):
+        ok = ~np.isnan(lp)
+        self.cnt = np.concatenate(([0], np.cumsum(ok))).tolist()
+        self.sum = np.concatenate(([0.0], np.cumsum(np.where(ok, lp, 0.0)))).tolist()
+
+    def count(self, a: int, b: int) -> int:
+        a, b = max(0, a), max(0, min(b, len(self.cnt) - 1))
+        return self.cnt[b] - self.cnt[a] if b > a else 0
+
+    def mean(self, a: int, b: int) -> float:
+        a, b = max(0, a), max(0, min(b, len(self.cnt) - 1))
+        n = self.cnt[b] - self.cnt[a] if b > a else 0
+        return (self.sum[b] - self.sum[a]) / n if n >= 4 else 0.0
+
+
+def _span_fluency(lp: _Prefix, a: int, b: int) -> float:
+    return lp.mean(a, b)
 
 
 def _gain(t: str, new: str, lo: int, hi: int, flu: _Fluency, pad: int = 12) -> float:
@@ -162,7 +178,7 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
         if s_src < 0 or s_cp + d > len(t):
             continue
         src, cp = t[s_src:s_cp], t[s_cp : s_cp + d]
-        if fuzz.ratio(src, cp) < float(cfg["min_noisy_ratio"]) or _cjk_count(cp) < 8:
+        if lp().count(s_cp, s_cp + d) < 8 or fuzz.ratio(src, cp) < float(cfg["min_noisy_ratio"]):
             continue
         f_src, f_cp = _span_fluency(lp(), s_src, s_cp), _span_fluency(lp(), s_cp, s_cp + d)
         if f_cp < limit and f_cp + margin < f_src:
@@ -191,6 +207,11 @@ def _edits(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
     return out
 
 
+def _prefix_of(arg: tuple[_Fluency, str]) -> _Prefix:
+    flu, text = arg
+    return _Prefix(flu.in_context(text))
+
+
 def repair_paragraph(
     text: str, cfg: dict, flu: _Fluency | None = None, lp0: np.ndarray | None = None
 ) -> tuple[str, list[tuple[str, str]]]:
@@ -204,9 +225,9 @@ def repair_paragraph(
         if not runs:
             break
         flu = flu or _Fluency()
-        lp = _Lazy(flu.in_context, work)  # per-character log-probs, computed on demand
+        lp = _Lazy(_prefix_of, (flu, work))  # per-character log-probs, on demand
         if lp0 is not None and not removed:
-            lp.value = lp0
+            lp.value = _Prefix(lp0)
         done = False
         for start, d, length in runs:
             edits = _edits(work, start, d, length, cfg, flu, lp)
@@ -220,8 +241,202 @@ def repair_paragraph(
     return work, removed
 
 
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _doc_runs(cp: np.ndarray, ends: np.ndarray, k: int, max_shift: int) -> tuple[np.ndarray, ...]:
+    """Exact repeats inside paragraphs, over the whole document at once: (start, shift, length).
+
+    One k-gram hash, one sort of (hash, position) packed into a uint64 (a plain
+    sort, no argsort), consecutive occurrences paired, pairs grouped into runs
+    by a second packed sort on (shift, position). `ends` are the paragraph ends
+    (exclusive offsets in `cp`); a run never crosses one.
+    """
+    n = cp.size
+    empty = np.zeros(0, np.int64)
+    if n < k + 1:
+        return empty, empty, empty
+    m = n - k + 1
+    c = cp.astype(np.uint64)
+    h = c[:m].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, k):
+            h = h * _B + c[j : j + m]
+        h *= _GOLD
+    bits = np.uint64(max(1, int(m).bit_length()))
+    low = (np.uint64(1) << bits) - np.uint64(1)
+    packed = (h & ~low) | np.arange(m, dtype=np.uint64)
+    packed.sort()
+    same = (packed[1:] & ~low) == (packed[:-1] & ~low)
+    p1 = (packed[:-1][same] & low).astype(np.int64)
+    p2 = (packed[1:][same] & low).astype(np.int64)
+    d = p2 - p1
+    keep = (d >= k) & (d <= max_shift)
+    p1, d = p1[keep], d[keep]
+    if p1.size == 0:
+        return empty, empty, empty
+    # both occurrences inside one paragraph
+    inside = np.searchsorted(ends, p1, side="right") == np.searchsorted(ends, p1 + d + k - 1, side="right")
+    p1, d = p1[inside], d[inside]
+    if p1.size == 0:
+        return empty, empty, empty
+    key = np.sort((d.astype(np.uint64) << bits) | p1.astype(np.uint64))
+    ds, ps = (key >> bits).astype(np.int64), (key & low).astype(np.int64)
+    new = np.ones(ds.size, dtype=bool)
+    new[1:] = (ds[1:] != ds[:-1]) | (ps[1:] != ps[:-1] + 1)
+    first = np.flatnonzero(new)
+    count = np.diff(np.append(first, ds.size))
+    return ps[first], ds[first], count + k - 1
+
+
+def _is_cjk_char(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def _sampled_logp(cp: np.ndarray, stride: int, flu: _Fluency) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, log-probabilities) of every `stride`-th CJK character, scored in context.
+
+    The garble model costs most of this stage on clean text; a sample of the
+    characters is enough to tell where nothing is garbled (see `_suspects`).
+    """
+    cjk = ((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF))
+    pos = np.flatnonzero(cjk)[::stride]
+    if pos.size == 0:
+        return pos, np.zeros(0)
+    prevpos = np.maximum(pos - 1, 0)
+    prev = np.where(pos > 0, cp[prevpos], 0).astype(np.uint32)
+    first = ~cjk[prevpos] | (pos == 0)
+    return pos, flu.g.model().logp(prev, cp[pos].astype(np.uint32), first)
+
+
+def _block_repeats(keys: list[str], units: list[int], long_chars: int) -> dict[int, int]:
+    """Short repeated paragraphs (headings) lying inside a verbatim copy of an earlier block.
+
+    `keys` are the normalised texts of `units`; returns {position: position of the
+    first copy} for every paragraph removed as a duplicate: long ones anywhere,
+    a short one right after itself, and a short one whose neighbours on both
+    sides are copies of the paragraphs around its first occurrence, in the same
+    order (the same heading heading a different section stays).
+    """
+    first: dict[str, int] = {}
+    dup: dict[int, int] = {}
+    for n, key in enumerate(keys):
+        f = first.get(key)
+        if f is None:
+            first[key] = n
+        elif len(key) >= long_chars or (n > 0 and keys[n - 1] == key):
+            dup[n] = f
+    n = 0
+    while n < len(keys):
+        if n in dup or first[keys[n]] == n:
+            n += 1
+            continue
+        g = n  # a group of short repeats n..g-1, bracketed by copies n-1 and g
+        while g < len(keys) and g not in dup and first[keys[g]] != g:
+            g += 1
+        p, q = n - 1, g
+        if p in dup and q in dup and dup[q] - dup[p] == q - p:
+            if all(first[keys[i]] == dup[p] + (i - p) for i in range(n, g)):
+                for i in range(n, g):
+                    dup[i] = first[keys[i]]
+        n = g
+    return dup
+
+
+def _region_means(spos: np.ndarray, csum: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sample count, mean sampled log-probability) of each region [a, b)."""
+    i, j = np.searchsorted(spos, a), np.searchsorted(spos, b)
+    cnt = j - i
+    return cnt, (csum[j] - csum[i]) / np.maximum(cnt, 1)
+
+
+def _noisy_suspects(start, d, length, pid, pos, csum, cfg: dict) -> np.ndarray:
+    """Which repeats pair a garbled copy with a fluent source in some alignment `_noisy`
+    tries, judged at once for all of them from exact prefix sums (`pos`: CJK positions,
+    `csum`: prefix sums of their log-probabilities); a necessary condition of `_noisy`."""
+    reps = d - length + 1
+    run = np.repeat(np.arange(d.size), reps)
+    a = np.arange(run.size) - np.repeat(np.cumsum(reps) - reps, reps)
+    dd = d[run]
+    s_cp = start[run] + dd - a
+    s_src = start[run] - a
+    c_src, m_src = _region_means(pos, csum, s_src, s_cp)
+    c_cp, m_cp = _region_means(pos, csum, s_cp, s_cp + dd)
+    limit, margin = float(cfg["garbled_below"]), float(cfg["fluency_margin"])
+    m_src = np.where(c_src >= 4, m_src, 0.0)
+    m_cp = np.where(c_cp >= 4, m_cp, 0.0)
+    low = ((c_cp >= 8) & (m_cp < limit) & (m_cp + margin < m_src)) | ((m_src < limit) & (m_src + margin < m_cp))
+    return np.unique(pid[run[low]])
+
+
+def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
+    """Which paragraphs need the expensive checks, and their exact log-probabilities.
+
+    * "repair": paragraphs holding a tandem repeat, an interleave candidate whose
+      seam falls between two CJK characters, or a repeat near enough to be a
+      noisy copy whose sampled fluencies may pair a garbled copy with a fluent one;
+    * "garbled": paragraphs whose exact fluency is under `garbled_below` among
+      those whose sampled fluency is low (or too short to sample);
+    * "lp": exact per-character log-probabilities of the "repair" paragraphs.
+    Clean text costs one k-gram sort and a 1-in-`sample_stride` model pass.
+    """
+    k, max_shift = int(cfg["kgram"]), int(cfg["max_shift"])
+    min_rep, gap = int(cfg["min_repeat_chars"]), int(cfg["max_interleave_gap"])
+    min_s = int(cfg["min_samples"])
+    joined = _SEP.join(texts)
+    cp = _codepoints(joined)
+    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    ends = np.cumsum(lens + 1) - 1
+    offs = ends - lens
+    spos, slp = _sampled_logp(cp, int(cfg["sample_stride"]), flu)
+    csum = np.concatenate(([0.0], np.cumsum(slp)))
+    repair: set[int] = set()
+    exact: dict[int, np.ndarray] = {}
+    start, d, length = _doc_runs(cp, ends, k, max_shift)
+    if start.size:
+        pid = np.searchsorted(ends, start, side="right")
+        tandem = (length >= d) & (d >= min_rep)
+        repair.update(pid[tandem].tolist())
+        inter = (length >= min_rep) & (d - length > 0) & (d - length <= gap) & ~tandem
+        for s0, d0, l0, n in zip(start[inter].tolist(), d[inter].tolist(), length[inter].tolist(), pid[inter].tolist(), strict=True):
+            z = s0 + d0 + l0
+            if z < ends[n] and _is_cjk_char(joined[s0 + d0 - 1]) and _is_cjk_char(joined[z]):
+                repair.add(n)
+        noisy = (d <= int(cfg["max_noisy_shift"])) & ~tandem
+        if noisy.any():
+            # exact log-probabilities, but only of the paragraphs holding such a repeat
+            cand = np.unique(pid[noisy])
+            sub = [texts[n] for n in cand.tolist()]
+            lps = _doc_logp((flu, sub))
+            lp_of = dict(zip(cand.tolist(), lps, strict=True))
+            flat = np.concatenate([np.where(np.isnan(lp_of[n]), np.nan, lp_of[n]) for n in cand.tolist()])
+            base = np.concatenate([np.full(len(texts[n]), offs[n]) + np.arange(len(texts[n])) for n in cand.tolist()])
+            ok = ~np.isnan(flat)
+            epos, elp = base[ok], flat[ok]
+            ecsum = np.concatenate(([0.0], np.cumsum(elp)))
+            hit = _noisy_suspects(start[noisy], d[noisy], length[noisy], pid[noisy], epos, ecsum, cfg)
+            repair.update(hit.tolist())
+            exact.update({n: lp_of[n] for n in hit.tolist()})
+    out: dict = {"repair": repair, "garbled": set(), "lp": {}}
+    if cfg["noisy_paragraphs"]:
+        cnt, mean = _region_means(spos, csum, offs, ends)
+        cand = np.flatnonzero((lens >= 6) & ((cnt < min_s) | (mean < float(cfg["garbled_prefilter"]))))
+        if cand.size:
+            f = np.asarray(flu.g.fluency_many([texts[n] for n in cand.tolist()]))
+            out["garbled"] = set(cand[f < float(cfg["garbled_below"])].tolist())
+    todo = sorted(repair - exact.keys())
+    if todo:
+        exact.update(zip(todo, _doc_logp((flu, [texts[n] for n in todo])), strict=True))
+    out["lp"] = exact
+    return out
+
+
 def _doc_logp(arg: tuple[_Fluency, list[str]]) -> list[np.ndarray]:
-    """Per-character log-probabilities of every paragraph, from one pass over the document."""
+    """Per-character log-probabilities of each text, from one pass over them all."""
     flu, texts = arg
     lp = flu.in_context("\n".join(texts))
     out, pos = [], 0
@@ -229,21 +444,6 @@ def _doc_logp(arg: tuple[_Fluency, list[str]]) -> list[np.ndarray]:
         out.append(lp[pos : pos + len(t)])
         pos += len(t) + 1
     return out
-
-
-def _with_repeats(doc: Document, units: list[int], cfg: dict) -> list[int]:
-    """The units holding any repeated k-gram at all: one hash pass over the whole document."""
-    k = int(cfg["kgram"])
-    texts = [doc.lines[i].text for i in units]
-    joined = _SEP.join(texts)
-    p1, p2 = kgram_pairs(joined, k, int(cfg["max_shift"]))
-    if p1.size == 0:
-        return []
-    ends = np.cumsum([len(t) + 1 for t in texts])
-    which1 = np.searchsorted(ends, p1, side="right")
-    which2 = np.searchsorted(ends, p2 + k - 1, side="right")
-    hit = np.unique(which1[which1 == which2])
-    return [units[j] for j in hit.tolist()]
 
 
 def _garbled_copy(par: str, neighbours: list[str], cfg: dict, flu: _Fluency) -> bool:
@@ -277,6 +477,9 @@ def _garbled_copy(par: str, neighbours: list[str], cfg: dict, flu: _Fluency) -> 
         "min_fluency_gain": 0.15,  # an interleave repair must make the text this much more fluent
         "min_noisy_gain": 0.3,  # and removing a noisy copy this much
         "max_repairs_per_paragraph": 5,
+        "sample_stride": 3,  # prefilter: every n-th CJK character scored by the garble model
+        "min_samples": 6,  # a region with fewer samples is always checked exactly
+        "garbled_prefilter": -5.6,  # sampled paragraph fluency under which it is checked exactly
     },
 )
 def run(doc: Document, cfg: dict) -> Document:
@@ -286,45 +489,40 @@ def run(doc: Document, cfg: dict) -> Document:
     drop: set[int] = set()
     dup_chars = 0
     if cfg["exact"]:
-        seen: dict[str, int] = {}
-        prev_key = None
-        for i in units:
-            key = "".join(doc.lines[i].text.split())
-            long = len(key) >= int(cfg["long_paragraph_chars"])
-            if key == prev_key or (long and key in seen):
-                drop.add(i)
-            else:
-                seen.setdefault(key, i)
-            prev_key = key
-    flu = _Fluency()
+        keys = ["".join(doc.lines[i].text.split()) for i in units]
+        drop = {units[n] for n in _block_repeats(keys, units, int(cfg["long_paragraph_chars"]))}
     live = [i for i in units if i not in drop]
-    where = {i: n for n, i in enumerate(live)}
-    doc_lp = _Lazy(_doc_logp, (flu, [doc.lines[i].text for i in live]))  # one model pass per document
+    texts = [doc.lines[i].text for i in live]
+    flu = _Fluency()
+    if live and (cfg["within_paragraph"] or cfg["noisy_paragraphs"]):
+        exact_lp = _suspect_logp(texts, cfg, flu)
+    else:
+        exact_lp = {}
     if cfg["within_paragraph"]:
-        for i in _with_repeats(doc, live, cfg):
+        for n in sorted(exact_lp.get("repair", ())):
+            i = live[n]
             ln = doc.lines[i]
-            new, gone = repair_paragraph(ln.text, cfg, flu, doc_lp()[where[i]])
+            new, gone = repair_paragraph(ln.text, cfg, flu, exact_lp["lp"].get(n))
             if gone:
-                flu = flu or _Fluency()
                 for text, reason in gone:
                     doc.record_removal(STAGE, reason, text, ln.src)
                     dup_chars += nonws_len(text)
                 doc.lines[i] = ln.with_text(new)
+                texts[n] = new
     if cfg["noisy_paragraphs"]:
         w = int(cfg["window"])
-        scores = [_span_fluency(lp, 0, len(lp)) or flu.g.NEUTRAL for lp in doc_lp()]
-        for n, i in enumerate(live):
-            if scores[n] >= float(cfg["garbled_below"]):
-                continue
-            nbs = [doc.lines[j].text for j in live[max(0, n - w) : n + w + 1] if j != i and j not in drop]
-            if _garbled_copy(doc.lines[i].text, nbs, cfg, flu):
+        for n in sorted(exact_lp.get("garbled", ())):
+            i = live[n]
+            nbs = [texts[j] for j in range(max(0, n - w), min(len(live), n + w + 1)) if j != n and live[j] not in drop]
+            if _garbled_copy(texts[n], nbs, cfg, flu):
                 drop.add(i)
                 doc.record_removal(STAGE, "noisy-copy", doc.lines[i].text, doc.lines[i].src)
                 dup_chars += nonws_len(doc.lines[i].text)
     kept: list[Line] = []
+    recorded = {(r.src, r.text) for r in doc.removed if r.stage == STAGE}
     for i, ln in enumerate(doc.lines):
         if i in drop:
-            if not any(r.src == ln.src and r.stage == STAGE and r.text == ln.text for r in doc.removed):
+            if (ln.src, ln.text) not in recorded:
                 doc.record_removal(STAGE, reason_par, ln.text, ln.src)
                 dup_chars += nonws_len(ln.text)
             continue
