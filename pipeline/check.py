@@ -126,25 +126,50 @@ def _hunk(old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int) ->
     return Problem(line, "changed", _around(gone[0], came[0]))
 
 
+def _byte_problems(raw: bytes) -> tuple[list[Problem], str]:
+    """File-level byte problems (BOM, CR line endings, not UTF-8) and the text without them."""
+    probs: list[Problem] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "replace")
+        probs.append(Problem(1, "bytes", "file is not UTF-8 (cleaning converts it)"))
+    if text.startswith("\ufeff"):
+        probs.append(Problem(1, "bytes", "file starts with a byte-order mark"))
+        text = text[1:]
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        probs.append(Problem(line, "bytes", "CR or CRLF line endings (LF only)"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return probs, text
+
+
 def diff_problems(raw: bytes, clean: str) -> list[Problem]:
     """One problem per changed hunk, numbered by the file's own lines.
 
     Lines are aligned by their letters and digits first, so a line whose only
     change is spacing or punctuation is reported as that line, not as a shift.
     """
-    old = raw.decode("utf-8", "replace").split("\n")
+    probs, text = _byte_problems(raw)
+    if probs and probs[0].message.startswith("file is not UTF-8"):
+        return probs  # every line would differ: the encoding is the one problem to report
+    old = text.split("\n")
     new = clean.split("\n")
-    probs: list[Problem] = []
     sm = difflib.SequenceMatcher(None, [_key(s) for s in old], [_key(s) for s in new], autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag != "equal":
+        blank = not any(s.strip() for s in old[i1:i2] + new[j1:j2])
+        if tag == "insert" and blank and i1 == len(old):
+            probs.append(Problem(len(old), "bytes", "no newline at end of file"))
+        elif tag == "delete" and blank and i2 == len(old):
+            probs.append(Problem(i1 + 1, "blank-lines", "blank line(s) at end of file"))
+        elif tag != "equal":
             probs.append(_hunk(old, new, i1, i2, j1, j2))
-            continue
-        for k in range(i2 - i1):
-            a, b = old[i1 + k], new[j1 + k]
-            if a != b:
-                kind = "spacing" if a.split() == b.split() or "".join(a.split()) == "".join(b.split()) else "changed"
-                probs.append(Problem(i1 + k + 1, kind, _around(a, b)))
+        else:
+            for k in range(i2 - i1):
+                a, b = old[i1 + k], new[j1 + k]
+                if a != b:
+                    kind = "spacing" if "".join(a.split()) == "".join(b.split()) else "changed"
+                    probs.append(Problem(i1 + k + 1, kind, _around(a, b)))
     if not probs and raw != clean.encode("utf-8"):
         probs.append(Problem(1, "bytes", "file " + _byte_reason(raw, clean.encode("utf-8"))))
     return probs
