@@ -402,10 +402,19 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
         tandem = (length >= d) & (d >= min_rep)
         repair.update(pid[tandem].tolist())
         inter = (length >= min_rep) & (d - length > 0) & (d - length <= gap) & ~tandem
-        for s0, d0, l0, n in zip(start[inter].tolist(), d[inter].tolist(), length[inter].tolist(), pid[inter].tolist(), strict=True):
-            z = s0 + d0 + l0
-            if z < ends[n] and _is_cjk_char(joined[s0 + d0 - 1]) and _is_cjk_char(joined[z]):
-                repair.add(n)
+        inter &= start + d + length < ends[pid]
+        if inter.any():
+            # `word_spans_break(y, z)` needs a dictionary word across the seam, so the
+            # seam's two characters must be a within-word bigram of the dictionary
+            s0, d0, l0 = start[inter], d[inter], length[inter]
+            z0 = cp[s0 + d0 + l0].astype(np.uint64)
+            seam = np.zeros(s0.size, dtype=bool)
+            for a in range(3):
+                ye = s0 + d0 - a - 1
+                y0 = cp[ye].astype(np.uint64)
+                key = (y0 << np.uint64(21)) | z0
+                seam |= (ye >= s0 + l0) & (flu.g.model()._bigram_cond(key) > 0)
+            repair.update(pid[inter][seam].tolist())
         noisy = (d <= int(cfg["max_noisy_shift"])) & ~tandem
         if noisy.any():
             # exact log-probabilities, but only of the paragraphs holding such a repeat
