@@ -51,6 +51,7 @@ _WEAK = frozenset(
     "加大 还原 减小 默认 大 中 小 】 【 | × > >> » 首页 分享 微信 微博 QQ空间 朋友圈 [ ] 打印 关闭".split()
 )
 _CHROME_TOKEN_SPLIT = re.compile(r"[\s|｜]+|(?<=】)|(?=【)")
+_TOKEN_SEP = re.compile(r"[\s|｜【】]")  # where _CHROME_TOKEN_SPLIT can split at all
 _BRACKET_CHROME = re.compile(
     r"【\s*(?:字[号体]\s*[:：]?[^】]{0,14}|打印|关闭|打印本页|关闭窗口|收藏|返回顶部)\s*】"
 )
@@ -100,6 +101,8 @@ def _is_chrome_line(t: str) -> bool | None:
         return True
     if t in _WEAK:
         return None
+    if not _TOKEN_SEP.search(t):
+        return False  # one token, neither strong nor weak: the split below would say so too
     if "【" in t:
         t = _BRACKET_CHROME.sub(" 下载 ", t)
     toks = [x for x in _CHROME_TOKEN_SPLIT.split(t) if x]

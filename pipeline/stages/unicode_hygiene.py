@@ -130,17 +130,84 @@ def _clean_line(doc: Document, ln: Line, cfg: dict) -> str:
     return text
 
 
+# Lines with one of these need `_clean_line` (removals, flags, ftfy); the others only
+# odd spaces, width folding and NFC, which `_clean_simple` does for all of them at once.
+_HARD = re.compile(f"[{_CONTROL}{_ZERO_WIDTH}{_LOST}{_MOJIBAKE_HINT.pattern[1:-1]}]")
+
+
+def _class_of(cps: list[int]) -> str:
+    """A regex character class of code points, as ranges (a long list of singles is slow)."""
+    parts: list[str] = []
+    for cp in sorted(cps):
+        if parts and parts[-1][1] == cp - 1:
+            parts[-1][1] = cp
+        else:
+            parts.append([cp, cp])
+    return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in parts) + "]"
+
+
+_FOLD_RUNS = re.compile(_class_of(list(FOLD_TABLE)) + "+")  # every key folds to another character
+# the characters of _ODD_SPACE, one by one
+_ODD_SPACE_CHARS = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _clean_simple(doc: Document, idx: list[int]) -> None:
+    """`_clean_line` for lines without hard characters, over their joined text: the odd-space
+    and fold-width rules act per character and only their counts are recorded, so one pass
+    over the whole text records the same sums; NFC stays per line."""
+    lines = doc.lines
+    whole = "\n".join([lines[i].text for i in idx])
+    if not _NEEDS.search(whole) and unicodedata.is_normalized("NFC", whole):
+        return
+    text, n = whole, 0
+    for ch in _ODD_SPACE_CHARS:  # str.replace per character beats a regex sub with many matches
+        if ch in text:
+            n += text.count(ch)
+            text = text.replace(ch, " ")
+    if n:
+        doc.record_change(NAME, "odd-space", n)
+    if _FOLD_RUNS.search(text):
+        n = 0
+
+        def fold(m: re.Match[str]) -> str:
+            nonlocal n
+            n += m.end() - m.start()
+            return fold_width(m.group())
+
+        folded = _FOLD_RUNS.sub(fold, text)  # translate only the runs: a dict lookup per character is slow
+        doc.record_change(NAME, "fold-width", n, nonws_len(text) - nonws_len(folded))
+        text = folded
+    check_nfc = not unicodedata.is_normalized("NFC", text)
+    for i, new in zip(idx, text.split("\n"), strict=True):
+        ln = lines[i]
+        if check_nfc and not unicodedata.is_normalized("NFC", new):
+            nfc = unicodedata.normalize("NFC", new)
+            doc.record_change(NAME, "nfc", 1, nonws_len(new) - nonws_len(nfc))
+            new = nfc
+        if new != ln.text:
+            lines[i] = ln.with_text(new)
+
+
 @stage(NAME, defaults={"mojibake": True, "control_to_space": False})
 def run(doc: Document, cfg: dict) -> Document:
     """Zero-width/control/odd-space/lost characters, mojibake, width folding, NFC."""
     whole = "\n".join(ln.text for ln in doc.lines)
     if not _NEEDS.search(whole) and unicodedata.is_normalized("NFC", whole):
         return doc
+    if not _HARD.search(whole):
+        _clean_simple(doc, list(range(len(doc.lines))))
+        return doc
+    simple = []
     for i, ln in enumerate(doc.lines):
         t = ln.text
         if not t or (not _NEEDS.search(t) and unicodedata.is_normalized("NFC", t)):
             continue
+        if not _HARD.search(t):
+            simple.append(i)
+            continue
         new = _clean_line(doc, ln, cfg)
         if new != t:
             doc.lines[i] = ln.with_text(new)
+    if simple:
+        _clean_simple(doc, simple)
     return doc
