@@ -14,7 +14,10 @@ from tests.conftest import SAMPLES, SHARED
 
 ray = pytest.importorskip("ray")
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*", "ignore::UserWarning:ray.*"),
+]
 
 
 @pytest.fixture(scope="module")
