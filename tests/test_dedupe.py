@@ -101,3 +101,35 @@ def test_cost_linear():
         timings.append(time.perf_counter() - t0)
         assert len(doc.lines) == len(texts)
     assert timings[1] < 40 * timings[0] + 0.5, timings
+
+
+LONG2 = "推动消费稳定增长，出台促进汽车、家居等消费的政策措施，社会消费品零售总额增长百分之七点二，服务消费较快恢复。"
+LONG3 = "深化重点领域改革，完善产权保护制度，激发各类经营主体活力，营造市场化、法治化、国际化一流营商环境。"
+
+
+def test_heading_inside_copied_block_removed():
+    """A report printed twice: the second copy's short headings go with its bodies."""
+    first = ["各位代表：", LONG, "一、工作回顾", LONG2, "二、今年的任务", LONG3]
+    doc = run(paras("政府工作报告", *first, *first))
+    assert [ln.text for ln in doc.lines] == ["政府工作报告", *first]
+    assert {r.reason for r in doc.removed} == {"duplicate-paragraph"}
+    # the first copy a line longer (a speaker line the second copy lacks): still one block
+    doc = run(paras(*first[:2], "国务委员 某某", *first[2:], *first))
+    assert [ln.text for ln in doc.lines] == [*first[:2], "国务委员 某某", *first[2:]]
+
+
+def test_same_heading_over_different_sections_stays():
+    doc = run(paras("一、工作回顾", LONG, "其他段落内容。", LONG2, "一、工作回顾", "完全不同的一段正文，讲的是另一件事情，内容并不重复。", LONG3))
+    assert [ln.text for ln in doc.lines].count("一、工作回顾") == 2
+    # bracketed by copies, but of paragraphs in the other order: not a copied block
+    doc = run(paras(LONG, "小标题", LONG2, "其他段落内容。", LONG2, "小标题", LONG))
+    assert [ln.text for ln in doc.lines].count("小标题") == 2
+
+
+def test_parallel_names_not_a_noisy_copy():
+    """1958 report: rare place names before a fluent parallel item are not a garbled copy."""
+    t = (
+        "淮河流域的梅山水库、响洪甸水库、磨子潭水库、西淝河治理工程和濉河治理工程；沂、沭、汶、泗等河流域的"
+        "伊家河治理工程和万福河治理工程；辽河流域的大伙房水库；海河流域的西岗南水库、南运河四女寺减河工程等。"
+    )
+    assert repair_paragraph(t, CFG) == (t, [])

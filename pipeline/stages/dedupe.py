@@ -161,7 +161,12 @@ def _interleaved(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluen
 
 
 def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp) -> list:
-    """S R -> S: R a garbled OCR copy of the passage S right before it (or the other way round).
+    """S R -> S: R a garbled OCR copy of the passage S right before it.
+
+    Only the later copy is taken for the garbled one: a line read again comes
+    after itself, and a garbled passage before a fluent near-repeat is far more
+    often parallel phrasing with rare names (`西淝河治理工程和濉河治理工程；…
+    伊家河治理工程和万福河治理工程`) than damage.
 
     Garble is judged in context (per-character log-probabilities of the whole
     paragraph), so a copy cut mid-word does not look garbled by its cut alone.
@@ -184,9 +189,6 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
         if f_cp < limit and f_cp + margin < f_src:
             new = t[:s_cp] + t[s_cp + d :]
             out.append((_gain(t, new, s_src, s_cp + d, flu), new, cp, "noisy-copy"))
-        elif f_src < limit and f_src + margin < f_cp:
-            new = t[:s_src] + t[s_cp:]
-            out.append((_gain(t, new, s_src, s_cp + d, flu), new, src, "noisy-copy"))
     return out
 
 
@@ -320,7 +322,9 @@ def _block_repeats(keys: list[str], units: list[int], long_chars: int) -> dict[i
     first copy} for every paragraph removed as a duplicate: long ones anywhere,
     a short one right after itself, and a short one whose neighbours on both
     sides are copies of the paragraphs around its first occurrence, in the same
-    order (the same heading heading a different section stays).
+    order, the first copy's block at most about twice as long (the same heading
+    over a different section stays), or with copies on one side only when the
+    first copy's block continues there verbatim.
     """
     first: dict[str, int] = {}
     dup: dict[int, int] = {}
@@ -339,10 +343,16 @@ def _block_repeats(keys: list[str], units: list[int], long_chars: int) -> dict[i
         while g < len(keys) and g not in dup and first[keys[g]] != g:
             g += 1
         p, q = n - 1, g
-        if p in dup and q in dup and dup[q] - dup[p] == q - p:
-            if all(first[keys[i]] == dup[p] + (i - p) for i in range(n, g)):
-                for i in range(n, g):
-                    dup[i] = first[keys[i]]
+        fs = [first[keys[i]] for i in range(n, g)]
+        block = False
+        if p in dup and q in dup and 0 < dup[q] - dup[p] <= 2 * (q - p) + 2:
+            edges = [dup[p], *fs, dup[q]]
+            block = all(a < b for a, b in zip(edges, edges[1:], strict=False))
+        elif p in dup or q in dup:  # one side only: the copy must continue verbatim
+            block = all(f == (dup[p] + i - p if p in dup else dup[q] - (q - i)) for i, f in zip(range(n, g), fs, strict=True))
+        if block:
+            for i, f in zip(range(n, g), fs, strict=True):
+                dup[i] = f
         n = g
     return dup
 
@@ -368,8 +378,7 @@ def _noisy_suspects(start, d, length, pid, pos, csum, cfg: dict) -> np.ndarray:
     c_cp, m_cp = _region_means(pos, csum, s_cp, s_cp + dd)
     limit, margin = float(cfg["garbled_below"]), float(cfg["fluency_margin"])
     m_src = np.where(c_src >= 4, m_src, 0.0)
-    m_cp = np.where(c_cp >= 4, m_cp, 0.0)
-    low = ((c_cp >= 8) & (m_cp < limit) & (m_cp + margin < m_src)) | ((m_src < limit) & (m_src + margin < m_cp))
+    low = (c_cp >= 8) & (m_cp < limit) & (m_cp + margin < m_src)
     return np.unique(pid[run[low]])
 
 
