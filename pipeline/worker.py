@@ -7,8 +7,10 @@ config digest.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
+import sys
 import threading
 import traceback
 from contextlib import contextmanager
@@ -44,6 +46,10 @@ def pipeline_for(config: Config) -> Pipeline:
     return _PIPELINES[key]
 
 
+class _Timeout(BaseException):
+    """The alarm: a BaseException, so a stage's `except Exception` cannot swallow it."""
+
+
 @contextmanager
 def time_limit(seconds: float, path: str):
     """Raise LimitExceeded when the block runs longer than `seconds` (main thread only)."""
@@ -53,15 +59,48 @@ def time_limit(seconds: float, path: str):
         return
 
     def on_alarm(signum, frame):  # noqa: ARG001
-        raise LimitExceeded(path, f"took longer than {seconds:g} s (limits.max_seconds_per_document)")
+        raise _Timeout()
 
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Timeout:
+        raise LimitExceeded(path, f"took longer than {seconds:g} s (limits.max_seconds_per_document)") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+_IN_POOL_WORKER = False  # set by init_worker: this process may be killed by its own watchdog
+
+
+def hard_grace(seconds: float) -> float:
+    """How long after the soft limit the watchdog kills a pool worker."""
+    return 2.0 + 0.1 * seconds
+
+
+@contextmanager
+def hard_limit(seconds: float):
+    """In a pool worker, kill the process `hard_grace` after the soft limit.
+
+    SIGALRM only interrupts Python bytecode and signal-aware C code; a native call
+    that never checks signals (a quadratic rapidfuzz comparison, PDFium or OpenCV on
+    a huge page, an ONNX run) holds the main thread far past the limit. faulthandler's
+    watchdog is a C thread that needs no GIL: it `_exit`s the worker, the pool breaks,
+    and the backend reports this one document as over the time limit.
+    """
+    if not (_IN_POOL_WORKER and seconds and seconds > 0):
+        yield
+        return
+    sink = sys.stderr if os.environ.get("OCRCLEAN_DEBUG") else open(os.devnull, "w")  # noqa: SIM115
+    faulthandler.dump_traceback_later(seconds + hard_grace(seconds), exit=True, file=sink)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        if sink is not sys.stderr:
+            sink.close()
 
 
 def process_path(path: str, config: Config) -> Outcome:
@@ -69,9 +108,11 @@ def process_path(path: str, config: Config) -> Outcome:
     try:
         pipe = pipeline_for(config)
         limit = float(config.section("limits")["max_seconds_per_document"])
-        with time_limit(limit, path):
+        with hard_limit(limit), time_limit(limit, path):
             res = pipe.clean_file(path)
         return Outcome(path, res.text, res.report)
+    except _Timeout:  # the alarm landed just as the block ended
+        return Outcome(path, error=f"{path}: took longer than {limit:g} s (limits.max_seconds_per_document)")
     except InputError as e:
         return Outcome(path, error=f"{e.path}: {e.reason}")
     except OcrcleanError as e:
@@ -88,5 +129,7 @@ def process_path(path: str, config: Config) -> Outcome:
 
 def init_worker() -> None:
     """Process-pool initializer: one OCR thread per worker, Ctrl-C handled by the parent."""
+    global _IN_POOL_WORKER
+    _IN_POOL_WORKER = True
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)

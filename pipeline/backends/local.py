@@ -7,6 +7,7 @@ the document it was working on: the pool is rebuilt and the batch goes on.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -66,8 +67,13 @@ def _warm(config: Config) -> None:
 
 def _run_alone(path: str, config: Config) -> Outcome:
     """Retry one document in its own worker, so a crash is pinned on the right file."""
+    limit = float(config.section("limits")["max_seconds_per_document"])
+    t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=1, initializer=init_worker) as solo:
         try:
             return solo.submit(process_path, path, config).result()
         except BrokenProcessPool:
+            if limit > 0 and time.monotonic() - t0 >= limit:  # the worker's watchdog stopped it
+                return Outcome(path, error=f"{path}: took longer than {limit:g} s (limits.max_seconds_per_document); "
+                               "stuck in native code, its worker was stopped")
             return Outcome(path, error=f"{path}: the worker process died while processing it (crash or out of memory)")
