@@ -267,7 +267,11 @@ def char_logp(text: str) -> tuple[np.ndarray, np.ndarray]:
     A run of CJK characters is broken by anything else (punctuation, digits,
     spaces, line breaks): its first character is scored as a word start.
     """
-    cp = _codepoints(text)
+    return char_logp_cps(_codepoints(text))
+
+
+def char_logp_cps(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`char_logp` of text already decoded to code points (uint32): no second decode."""
     if cp.size == 0:
         return np.zeros(0, np.int64), np.zeros(0)
     cjk = _is_cjk_array(cp)

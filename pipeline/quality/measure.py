@@ -109,14 +109,16 @@ def spacing_positions(cp: np.ndarray, cjk: np.ndarray, cjkp: np.ndarray, sp: np.
     return starts[a | b]
 
 
-def half_punct_positions(cp: np.ndarray, cjk: np.ndarray, cjkp: np.ndarray, sp: np.ndarray) -> np.ndarray:
-    """Every half-width mark that HALF_PUNCT matches."""
+def half_punct_positions(
+    cp: np.ndarray, cjk: np.ndarray, cjkp: np.ndarray, sp: np.ndarray, half: np.ndarray | None = None
+) -> np.ndarray:
+    """Every half-width mark that HALF_PUNCT matches (`half`: `np.isin(cp, _HALF_CPS)`)."""
     n = cp.size
     ar = np.arange(n)
     left = np.maximum.accumulate(np.where(sp, -1, ar))  # nearest non-space at or before i
     right = np.minimum.accumulate(np.where(sp, n, ar)[::-1])[::-1]  # ... at or after i
     wide = cjk | cjkp
-    cand = np.flatnonzero(np.isin(cp, _HALF_CPS))
+    cand = np.flatnonzero(np.isin(cp, _HALF_CPS) if half is None else half)
     lft = np.where(cand > 0, left[np.maximum(cand - 1, 0)], -1)
     rgt = np.where(cand + 1 < n, right[np.minimum(cand + 1, n - 1)], n)
     bad = _at(wide, lft) | _at(wide, rgt)
@@ -126,9 +128,12 @@ def half_punct_positions(cp: np.ndarray, cjk: np.ndarray, cjkp: np.ndarray, sp: 
     return np.sort(np.concatenate((cand[bad], dots[dot_bad])))
 
 
-def run_on_positions(cp: np.ndarray) -> np.ndarray:
-    """Start of every run of RUN_ON_MIN+ characters with no break (RUN_ON)."""
-    b = np.concatenate(([-1], np.flatnonzero(np.isin(cp, _BREAK_CPS)), [cp.size]))
+def run_on_positions(cp: np.ndarray, breaks: np.ndarray | None = None) -> np.ndarray:
+    """Start of every run of RUN_ON_MIN+ characters with no break (RUN_ON);
+    `breaks` is `np.isin(cp, _BREAK_CPS)` when the caller has it."""
+    if breaks is None:
+        breaks = np.isin(cp, _BREAK_CPS)
+    b = np.concatenate(([-1], np.flatnonzero(breaks), [cp.size]))
     length = np.diff(b) - 1
     return b[:-1][length >= RUN_ON_MIN] + 1
 
@@ -137,24 +142,58 @@ def regex_positions(patterns: tuple[re.Pattern[str], ...], text: str) -> np.ndar
     return np.array(sorted(m.start() for p in patterns for m in p.finditer(text)), dtype=np.int64)
 
 
+# One table lookup per code point instead of an `np.isin` per class: bit flags for
+# the classes, and a small code for every quote/bracket character (0: none).
+_SP, _CJKP, _CJK, _BREAK, _HALF_BIT = 1, 2, 4, 8, 16
+_PAIR_CHARS = ['"'] + [ch for pairs in PAIRS.values() for pair in pairs for ch in pair]
+
+
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    flags = np.zeros(0x10001, dtype=np.uint8)  # index 0x10000: any astral character
+    for bit, cps in ((_SP, _SP_CPS), (_CJKP, _CJKP_CPS), (_BREAK, _BREAK_CPS), (_HALF_BIT, _HALF_CPS)):
+        flags[cps] |= bit
+    flags[:0x10000][is_cjk(np.arange(0x10000, dtype=np.uint32))] |= _CJK
+    pair = np.zeros(0x10001, dtype=np.uint8)
+    for code, ch in enumerate(_PAIR_CHARS, start=1):
+        pair[ord(ch)] = code
+    return flags, pair
+
+
+_FLAGS, _PAIR_CODE = _tables()
+
+
+def _per_line_mask(mask: np.ndarray, nl: np.ndarray, n: int) -> np.ndarray:
+    """Count of True per line (a line's own newline excluded; `mask` is False there)."""
+    cs = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(mask, out=cs[1:])
+    ends = np.append(nl, n)
+    starts = np.concatenate(([0], nl + 1))
+    return cs[ends] - cs[starts]
+
+
 def measure(text: str) -> Measures:
     """All per-paragraph measurements of `text` (the final clean text)."""
-    from ..garble import MIN_CJK, NEUTRAL, char_logp
+    from ..garble import MIN_CJK, NEUTRAL, char_logp_cps
 
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     is_nl = cp == 10
-    line_of = np.cumsum(is_nl) - is_nl  # a newline belongs to the line it ends
-    n_lines = int(is_nl.sum()) + 1
+    nl = np.flatnonzero(is_nl)
+    n_lines = nl.size + 1
+    line_of = np.zeros(cp.size, dtype=np.int64)  # a newline belongs to the line it ends
+    line_of[nl[nl + 1 < cp.size] + 1] = 1
+    np.cumsum(line_of, out=line_of)
 
     def per_line(pos: np.ndarray) -> np.ndarray:
         return np.bincount(line_of[pos], minlength=n_lines) if pos.size else np.zeros(n_lines, np.int64)
 
-    sp = np.isin(cp, _SP_CPS)
-    cjk = is_cjk(cp)
-    cjkp = np.isin(cp, _CJKP_CPS)
-    nonws = per_line(np.flatnonzero(~(sp | is_nl | (cp == 13))))
-    n_cjk = per_line(np.flatnonzero(cjk))
-    pos, lp = char_logp(text)
+    idx = np.minimum(cp, 0x10000)
+    f = _FLAGS[idx]
+    sp = (f & _SP).astype(bool)
+    cjk = (f & _CJK).astype(bool)
+    cjkp = (f & _CJKP).astype(bool)
+    nonws = _per_line_mask(~(sp | is_nl | (cp == 13)), nl, cp.size)
+    n_cjk = _per_line_mask(cjk, nl, cp.size)
+    pos, lp = char_logp_cps(cp)
     lp_line = line_of[pos]
     n_lp = np.bincount(lp_line, minlength=n_lines)
     s_lp = np.bincount(lp_line, weights=lp, minlength=n_lines)
@@ -162,16 +201,19 @@ def measure(text: str) -> Measures:
 
     counts = {
         "spacing": per_line(spacing_positions(cp, cjk, cjkp, sp)),
-        "half_punct": per_line(half_punct_positions(cp, cjk, cjkp, sp)),
+        "half_punct": per_line(half_punct_positions(cp, cjk, cjkp, sp, (f & _HALF_BIT).astype(bool))),
         "dropped": per_line(regex_positions(DROPPED_PARTS, text)),
-        "run_on": per_line(run_on_positions(cp)),
+        "run_on": per_line(run_on_positions(cp, (f & _BREAK).astype(bool))),
     }
+    code = _PAIR_CODE[idx]
+    at = np.flatnonzero(code)
+    by_code = np.bincount(line_of[at] * 32 + code[at], minlength=n_lines * 32).reshape(n_lines, 32)
     for name, pairs in PAIRS.items():
         bad = np.zeros(n_lines, dtype=bool)
         for o, c in pairs:
-            bad |= per_line(np.flatnonzero(cp == ord(o))) != per_line(np.flatnonzero(cp == ord(c)))
+            bad |= by_code[:, _PAIR_CHARS.index(o) + 1] != by_code[:, _PAIR_CHARS.index(c) + 1]
         if name == "quote":
-            bad |= (per_line(np.flatnonzero(cp == 34)) % 2) == 1
+            bad |= (by_code[:, 1] % 2) == 1
         counts[name] = bad.astype(np.int64)
 
     keep = np.flatnonzero(nonws > 0)
