@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -54,34 +55,48 @@ _BREAK_REASONS = ("continuation-marker", "running-head", "page-number", "page-he
 
 
 def display_width(text: str) -> int:
-    """Columns a line occupies: wide and ambiguous (CJK, “”, —) characters count two.
-
-    Two per character less one per narrow character, the narrow ones found by one
-    regex over runs (no per-character Python loop); astral text takes the slow path.
-    """
+    """Columns a line occupies: wide and ambiguous (CJK, “”, —) characters count two."""
     if text.isascii():
         return len(text)
-    if _ASTRAL.search(text):
-        return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
-    return 2 * len(text) - sum(map(len, _narrow_runs().findall(text)))
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+    return display_widths([text])[0]
 
 
 @lru_cache(maxsize=1)
-def _narrow_runs() -> re.Pattern[str]:
-    """Runs of BMP characters whose east-asian width is neither W, F nor A."""
-    ranges: list[str] = []
-    start = None
-    for cp in range(0x10001):
-        narrow = cp < 0x10000 and unicodedata.east_asian_width(chr(cp)) not in "WFA"
-        if narrow and start is None:
-            start = cp
-        elif not narrow and start is not None:
-            ranges.append(f"\\U{start:08x}-\\U{cp - 1:08x}")
-            start = None
-    return re.compile(f"[{''.join(ranges)}]+")
+def _width_table():
+    """Display width per BMP code point (0 at index 0x10000: astral, looked up one by one)."""
+    import numpy as np
+
+    table = np.zeros(0x10001, dtype=np.uint8)
+    table[:0x10000] = [2 if unicodedata.east_asian_width(chr(cp)) in "WFA" else 1 for cp in range(0x10000)]
+    return table
+
+
+def display_widths(texts: list[str], chunk: int = 1 << 20) -> list[int]:
+    """`display_width` of each text, from one table lookup over their joined code points
+    (about `chunk` characters at a time, so memory stays small on huge input)."""
+    out: list[int] = []
+    i = 0
+    while i < len(texts):
+        j, size = i, 0
+        while j < len(texts) and (j == i or size + len(texts[j]) <= chunk):
+            size += len(texts[j])
+            j += 1
+        out += _widths(texts[i:j])
+        i = j
+    return out
+
+
+def _widths(texts: list[str]) -> list[int]:
+    import numpy as np
+
+    cp = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    w = _width_table()[np.minimum(cp, 0x10000)]
+    for i in np.flatnonzero(cp >= 0x10000).tolist():
+        w[i] = 2 if unicodedata.east_asian_width(chr(int(cp[i]))) in "WFA" else 1
+    cs = np.zeros(cp.size + 1, dtype=np.int64)
+    np.cumsum(w, out=cs[1:])
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    return np.diff(cs[ends], prepend=0).tolist()
 
 
 def ends_sentence(text: str) -> bool:
@@ -149,7 +164,7 @@ def word_spans_break(a: str, b: str, span: int = 4) -> bool:
 
 def _items(doc: Document) -> list[_Item]:
     starts_bullet = {r.src for r in doc.removed if any(k in r.reason for k in _BULLET_REASONS)}
-    break_after = [r.src[1] for r in doc.removed if any(k in r.reason for k in _BREAK_REASONS)]
+    break_after = sorted(r.src[1] for r in doc.removed if any(k in r.reason for k in _BREAK_REASONS))
     items: list[_Item] = []
     gap = 0
     prev: Line | None = None
@@ -161,15 +176,22 @@ def _items(doc: Document) -> list[_Item]:
         indented = bool(_INDENT.match(ln.text))
         broken = False
         if prev is not None:
-            broken = (prev.page is not None and ln.page is not None and ln.page != prev.page) or any(
-                prev.src[1] <= s < ln.src[0] for s in break_after
+            broken = (prev.page is not None and ln.page is not None and ln.page != prev.page) or _marker_between(
+                break_after, prev.src[1], ln.src[0]
             )
         it = _Item(ln, text, indented, gap, broken, ln.src in starts_bullet or bool(ln.meta.get("bullet")))
-        it.width = display_width(text)
         items.append(it)
         gap = 0
         prev = ln
+    for it, w in zip(items, display_widths([it.text for it in items]), strict=True):
+        it.width = w
     return items
+
+
+def _marker_between(sorted_ends: list[int], lo: int, hi: int) -> bool:
+    """Some s in `sorted_ends` with lo <= s < hi (a bisection, not a scan per line)."""
+    i = bisect_left(sorted_ends, lo)
+    return i < len(sorted_ends) and sorted_ends[i] < hi
 
 
 def wrap_width(items: list[_Item], min_lines: int, share: float) -> int | None:
