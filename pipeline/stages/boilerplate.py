@@ -350,8 +350,14 @@ def run(doc: Document, cfg: dict) -> Document:
     if cfg["continuation_markers"]:
         remove_continuations(doc, out)
 
+    live: list[int] | None = None
+
     def nonblank() -> list[int]:
-        return [i for i, ln in enumerate(out) if ln.text.strip()]
+        # from here on lines only ever become blank (`_rm`), so filter the last list;
+        # `t and not t.isspace()` is `t.strip()` without building a string
+        nonlocal live
+        live = [i for i in (range(len(out)) if live is None else live) if (t := out[i].text) and not t.isspace()]
+        return live
 
     if cfg["chrome"]:
         remove_related_tail(doc, out, nonblank(), cfg)
