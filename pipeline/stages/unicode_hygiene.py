@@ -147,6 +147,7 @@ def _class_of(cps: list[int]) -> str:
 
 
 _FOLD_RUNS = re.compile(_class_of(list(FOLD_TABLE)) + "+")  # every key folds to another character
+assert not set(FOLD_TABLE.values()) & {chr(cp) for cp in FOLD_TABLE}  # folding is one step
 # the characters of _ODD_SPACE, one by one
 _ODD_SPACE_CHARS = "\t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 
@@ -166,16 +167,14 @@ def _clean_simple(doc: Document, idx: list[int]) -> None:
             text = text.replace(ch, " ")
     if n:
         doc.record_change(NAME, "odd-space", n)
-    if _FOLD_RUNS.search(text):
-        n = 0
-
-        def fold(m: re.Match[str]) -> str:
-            nonlocal n
-            n += m.end() - m.start()
-            return fold_width(m.group())
-
-        folded = _FOLD_RUNS.sub(fold, text)  # translate only the runs: a dict lookup per character is slow
-        doc.record_change(NAME, "fold-width", n, nonws_len(text) - nonws_len(folded))
+    runs = _FOLD_RUNS.findall(text)
+    if runs:
+        # one str.replace per distinct character (no folded character folds again, so the
+        # order does not matter); translate() would look up every character in a dict
+        folded = text
+        for ch in set("".join(runs)):
+            folded = folded.replace(ch, FOLD_TABLE[ord(ch)])
+        doc.record_change(NAME, "fold-width", sum(map(len, runs)), nonws_len(text) - nonws_len(folded))
         text = folded
     check_nfc = not unicodedata.is_normalized("NFC", text)
     for i, new in zip(idx, text.split("\n"), strict=True):
