@@ -19,7 +19,7 @@ import numpy as np
 from ..layout import Block
 from .base import Engine, OcrLine
 
-_KEYS = ("lang", "vertical_lang", "psm", "vertical_psm", "tesseract_config")
+_KEYS = ("lang", "vertical_lang", "psm", "vertical_psm", "vertical_glyph_px", "tesseract_config")
 
 
 def engine_version(name: str) -> str:

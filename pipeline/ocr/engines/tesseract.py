@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from typing import Any
 
 import cv2
@@ -20,11 +21,18 @@ from ..layout import Block
 from .base import Engine, OcrLine, join_words
 
 os.environ["OMP_THREAD_LIMIT"] = "1"  # one thread per worker; pages run in parallel
-VERTICAL_GLYPH_PX = 28  # glyph width vertical text is scaled to (measured: 24-32 px read, 40+ px read nothing)
 
 
 def _data(img: np.ndarray, lang: str, config: str) -> dict[str, list]:
-    return pytesseract.image_to_data(img, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+    """Tesseract's TSV as a dict; the image goes over as an uncompressed BMP (pytesseract's PNG
+    encoding of a page costs a tenth of a second of CPU for nothing)."""
+    fd, path = tempfile.mkstemp(suffix=".bmp", prefix="ocrclean-")
+    os.close(fd)
+    try:
+        cv2.imwrite(path, img)
+        return pytesseract.image_to_data(path, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+    finally:
+        os.unlink(path)
 
 
 def _lines(d: dict[str, list]) -> list[tuple[list[str], list[float], list[int]]]:
@@ -62,11 +70,10 @@ class TesseractEngine(Engine):
             self._read_stacked(image, blocks, horizontal, pad, f"--psm {cfg['psm']} {extra}", cfg["lang"], out)
         vertical = [i for i, b in enumerate(blocks) if b.vertical]
         if vertical:
-            self._read_vertical(image, blocks, vertical, pad, f"--psm {cfg['vertical_psm']} {extra}",
-                                cfg["vertical_lang"], out)
+            self._read_vertical(image, blocks, vertical, cfg, f"--psm {cfg['vertical_psm']} {extra}", out)
         return out
 
-    def _read_vertical(self, image, blocks, idx, pad, config, lang, out) -> None:
+    def _read_vertical(self, image, blocks, idx, cfg, config, out) -> None:
         """Read all glyph columns of the vertical blocks `idx` as one long column, in one call.
 
         Each character is mapped back to its glyph column by its position, and
@@ -77,10 +84,10 @@ class TesseractEngine(Engine):
             blk = blocks[i]
             for a, b in blk.columns or ((blk.x0, blk.x1),):
                 crop = image[blk.y0:blk.y1, a:b]
-                f = VERTICAL_GLYPH_PX / max(1, b - a)  # chi_sim_vert reads nothing on large glyphs
+                f = cfg["vertical_glyph_px"] / max(1, b - a)  # chi_sim_vert reads nothing on large glyphs
                 crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
                 crops.append((i, crop))
-        pad = max(10, VERTICAL_GLYPH_PX)
+        pad = max(10, int(cfg["vertical_glyph_px"]))
         width = max(c.shape[1] for _, c in crops) + 2 * pad
         height = sum(c.shape[0] + pad for _, c in crops) + pad
         shape = (height, width) if image.ndim == 2 else (height, width, image.shape[2])
@@ -91,7 +98,7 @@ class TesseractEngine(Engine):
             canvas[y:y + crop.shape[0], pad:pad + crop.shape[1]] = crop
             slots.append((i, y, y + crop.shape[0]))
             y += crop.shape[0] + pad
-        d = _data(canvas, lang, config)
+        d = _data(canvas, cfg["vertical_lang"], config)
         words: dict[int, list[str]] = {i: [] for i in idx}
         confs: dict[int, list[float]] = {i: [] for i in idx}
         for k, word in enumerate(d["text"]):
