@@ -114,13 +114,15 @@ def half_punct_positions(
 ) -> np.ndarray:
     """Every half-width mark that HALF_PUNCT matches (`half`: `np.isin(cp, _HALF_CPS)`)."""
     n = cp.size
-    ar = np.arange(n)
-    left = np.maximum.accumulate(np.where(sp, -1, ar))  # nearest non-space at or before i
-    right = np.minimum.accumulate(np.where(sp, n, ar)[::-1])[::-1]  # ... at or after i
     wide = cjk | cjkp
     cand = np.flatnonzero(np.isin(cp, _HALF_CPS) if half is None else half)
-    lft = np.where(cand > 0, left[np.maximum(cand - 1, 0)], -1)
-    rgt = np.where(cand + 1 < n, right[np.minimum(cand + 1, n - 1)], n)
+    # nearest non-space before / after each mark (-1 / n: none), by bisection in the
+    # non-space positions: only the few marks are looked up, no pass per character
+    ns = np.flatnonzero(~sp)
+    k = np.searchsorted(ns, cand - 1, side="right") - 1
+    lft = np.where(k >= 0, ns[np.maximum(k, 0)] if ns.size else -1, -1)
+    k = np.searchsorted(ns, cand + 1, side="left")
+    rgt = np.where(k < ns.size, ns[np.minimum(k, ns.size - 1)] if ns.size else n, n)
     bad = _at(wide, lft) | _at(wide, rgt)
     dots = np.flatnonzero(cp == 46)
     nxt = dots + 1
