@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from .config import Config
@@ -45,6 +46,31 @@ def resolve_line(mapping: list[tuple[tuple[int, int], int]], src: tuple[int, int
     return best if best is not None else (mapping[-1][1] if mapping else None)
 
 
+class LineResolver:
+    """`resolve_line(mapping, src)` for many flags: by bisection when the source ranges
+    run in output order (the usual case), so a report with many flags stays linear."""
+
+    def __init__(self, mapping: list[tuple[tuple[int, int], int]]):
+        self.mapping = mapping
+        self.starts = [a for (a, _), _ in mapping]
+        self.ends = [b for (_, b), _ in mapping]
+        self.ordered = all(x <= y for x, y in zip(self.starts, self.starts[1:], strict=False)) and all(
+            x <= y for x, y in zip(self.ends, self.ends[1:], strict=False)
+        )
+
+    def __call__(self, src: tuple[int, int]) -> int | None:
+        m = self.mapping
+        if not self.ordered:
+            return resolve_line(m, src)
+        hi = bisect_right(self.starts, src[1])  # entries [0, hi) start at or before src ends
+        lo = bisect_left(self.ends, src[0])  # entries [lo, n) end at or after src starts
+        if lo < hi:
+            return m[lo][1]  # the first overlapping one
+        if hi < len(m):
+            return m[hi][1]  # the first one after it
+        return m[-1][1] if m else None
+
+
 def build_report(
     *,
     doc: Document,
@@ -59,11 +85,11 @@ def build_report(
 ) -> dict[str, Any]:
     from . import REPORT_SCHEMA_VERSION
 
-    mapping = output_line_map(doc)
+    resolve = LineResolver(output_line_map(doc))
     flags = []
     for f in [*doc.flags, *quality.pop("extra_flags", [])]:
         if f.line is None:
-            f.line = resolve_line(mapping, f.src)
+            f.line = resolve(f.src)
         flags.append(f.to_dict())
     flags.sort(key=lambda f: (f["line"] or 0, f["kind"]))
     removed = [r.to_dict() for r in doc.removed]

@@ -133,11 +133,11 @@ def truncation(m: Measures, doc: Document) -> float:
         return 1.0
     if not len(m) or not any(f.kind == "truncated" for f in doc.flags):
         return 0.0
-    from ..report import output_line_map, resolve_line
+    from ..report import LineResolver, output_line_map
 
-    mapping = output_line_map(doc)
+    resolve = LineResolver(output_line_map(doc))
     last = int(m.lines[-1])
-    staged = (f.line if f.line is not None else resolve_line(mapping, f.src) for f in doc.flags if f.kind == "truncated")
+    staged = (f.line if f.line is not None else resolve(f.src) for f in doc.flags if f.kind == "truncated")
     return 1.0 if last in staged else 0.0
 
 

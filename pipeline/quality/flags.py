@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..document import Document, Flag
-from ..report import output_line_map, resolve_line
+from ..report import LineResolver, output_line_map
 from .measure import DROPPED, HALF_PUNCT, RUN_ON, SPACING, Measures
 
 STAGE = "quality"
@@ -84,7 +84,8 @@ def quality_flags(
     """Flags for paragraph issues and document issues ((kind, line or None, detail))."""
     mapping = output_line_map(doc)
     by_line = {out: src for src, out in mapping}
-    seen = {(f.kind, f.line if f.line is not None else resolve_line(mapping, f.src)) for f in doc.flags}
+    resolve = LineResolver(mapping)
+    seen = {(f.kind, f.line if f.line is not None else resolve(f.src)) for f in doc.flags}
     out: list[Flag] = []
     for line, p, iss in zip(m.lines.tolist(), m.paras, issues, strict=True):
         src = by_line.get(line, (0, 0))
