@@ -133,3 +133,26 @@ def test_parallel_names_not_a_noisy_copy():
         "伊家河治理工程和万福河治理工程；辽河流域的大伙房水库；海河流域的西岗南水库、南运河四女寺减河工程等。"
     )
     assert repair_paragraph(t, CFG) == (t, [])
+
+
+def test_lightly_noisy_paragraph_copy_removed():
+    """A copy only a little less fluent than the passage it copies (relative, not absolute fluency)."""
+    from pipeline import garble
+
+    copy = "坚持以习近平新时代中国特色社会主乂思想为拮导，全面贯彻觉的二十大精神"
+    assert garble.fluency(copy) > -6.5  # the absolute garble threshold alone would keep it
+    doc = run(paras(LONG, copy, LONG2))
+    assert [ln.text for ln in doc.lines] == [LONG, LONG2]
+    assert [r.reason for r in doc.removed] == ["noisy-copy"]
+
+
+def test_parallel_list_items_not_copies():
+    """1955 plan: list items sharing their wording with the next item stay."""
+    items = [
+        "机制纸：全部建成后增加的年产能力将为十八万六千吨，五年内增加的年产能力为九万五千吨。",
+        "水泥：全部建成后增加的年产能力将为九十一万吨，五年内增加的年产能力为二十八万吨。",
+        "黄麻、洋麻：达到七百三十万担，增长百分之十九点七。",
+        "烤烟：达到七百八十万担，增长百分之七十六点六。",
+    ]
+    doc = run(paras(*items))
+    assert [ln.text for ln in doc.lines] == items and not doc.removed

@@ -439,13 +439,18 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
             hit = _noisy_suspects(start[noisy], d[noisy], length[noisy], pid[noisy], epos, ecsum, cfg)
             repair.update(hit.tolist())
             exact.update({n: lp_of[n] for n in hit.tolist()})
-    out: dict = {"repair": repair, "garbled": set(), "lp": {}}
+    out: dict = {"repair": repair, "garbled": {}, "lp": {}}
     if cfg["noisy_paragraphs"]:
         cnt, mean = _region_means(spos, csum, offs, ends)
-        cand = np.flatnonzero((lens >= 6) & ((cnt < min_s) | (mean < float(cfg["garbled_prefilter"]))))
+        low = (cnt < min_s) | (mean < float(cfg["garbled_prefilter"]))
+        # a copy a little less fluent than its source is only looked for in short paragraphs
+        low |= (mean < float(cfg["copy_prefilter"])) & (lens <= int(cfg["max_copy_chars"]))
+        cand = np.flatnonzero((lens >= 6) & low)
         if cand.size:
             f = np.asarray(flu.g.fluency_many([texts[n] for n in cand.tolist()]))
-            out["garbled"] = set(cand[f < float(cfg["garbled_below"])].tolist())
+            below = max(float(t[2]) for t in cfg["copy_tiers"])
+            low = f < below
+            out["garbled"] = dict(zip(cand[low].tolist(), f[low].tolist(), strict=True))
     todo = sorted(repair - exact.keys())
     if todo:
         exact.update(zip(todo, _doc_logp((flu, [texts[n] for n in todo])), strict=True))
@@ -464,15 +469,43 @@ def _doc_logp(arg: tuple[_Fluency, list[str]]) -> list[np.ndarray]:
     return out
 
 
-def _garbled_copy(par: str, neighbours: list[str], cfg: dict, flu: _Fluency) -> bool:
-    """A garbled paragraph that is a noisy copy of a neighbouring one."""
-    if _cjk_count(par) < 6 or flu(par) >= float(cfg["garbled_below"]):
-        return False
-    for nb in neighbours:
-        if flu(nb) > flu(par) + float(cfg["fluency_margin"]):
-            if fuzz.partial_ratio(par, nb) >= float(cfg["min_noisy_ratio"]) + 20:
-                return True
-    return False
+def _copy_alignments(texts: list[str], garbled: dict[int, float], cfg: dict) -> list[tuple]:
+    """(n, j, ratio, aligned source text) for each low-fluency paragraph n and neighbour j
+    whose best alignment (rapidfuzz `partial_ratio_alignment`) is close enough for a tier.
+
+    A garbled paragraph (under `garbled_below`) is compared with `window`
+    neighbours each side, a merely less fluent one with `copy_window` (its
+    adjacent paragraphs, where a re-read passage lands): that keeps the cost
+    on clean text, where many short paragraphs are a little below average.
+    """
+    out = []
+    wide, near, limit = int(cfg["window"]), int(cfg["copy_window"]), float(cfg["garbled_below"])
+    for n, f_par in sorted(garbled.items()):
+        window = wide if f_par < limit else near
+        par = texts[n]
+        tiers = [t for t in cfg["copy_tiers"] if f_par < float(t[2])]
+        if not tiers or _cjk_count(par) < 6:
+            continue
+        cutoff = min(float(t[0]) for t in tiers)
+        for j in range(max(0, n - window), min(len(texts), n + window + 1)):
+            nb = texts[j]
+            if j == n or len(nb) < 0.8 * len(par):
+                continue
+            al = fuzz.partial_ratio_alignment(par, nb, score_cutoff=cutoff)
+            if al is not None:
+                out.append((n, j, al.score, nb[al.dest_start : al.dest_end]))
+    return out
+
+
+def _is_copy(f_par: float, ratio: float, f_src: float, cfg: dict) -> bool:
+    """A paragraph that is a noisy OCR copy of the aligned passage of a neighbour.
+
+    Judged relative to the passage it copies, not by an absolute threshold:
+    under one of the `copy_tiers` (min ratio, min fluency gap, copy fluency
+    below) the copy is close enough and the source more fluent by a margin; a
+    loose copy must be far less fluent than its source, a close one a little.
+    """
+    return any(f_par < float(b) and ratio >= float(r) and f_src - f_par >= float(g) for r, g, b in cfg["copy_tiers"])
 
 
 @stage(
@@ -482,7 +515,8 @@ def _garbled_copy(par: str, neighbours: list[str], cfg: dict, flu: _Fluency) -> 
         "long_paragraph_chars": 30,  # a repeat this long is a duplicate anywhere
         "within_paragraph": True,  # repeated clauses, interleaved and noisy copies
         "noisy_paragraphs": True,  # garbled paragraphs copying a neighbour
-        "window": 3,  # neighbours a paragraph is compared with
+        "window": 3,  # neighbours a garbled paragraph is compared with (each side)
+        "copy_window": 1,  # and a merely less fluent one
         "kgram": 6,  # shared k-gram that makes a repeat candidate
         "max_shift": 160,  # farthest second copy inside a paragraph (chars)
         "min_repeat_chars": 8,  # shortest clause counted as repeated
@@ -498,6 +532,11 @@ def _garbled_copy(par: str, neighbours: list[str], cfg: dict, flu: _Fluency) -> 
         "sample_stride": 3,  # prefilter: every n-th CJK character scored by the garble model
         "min_samples": 6,  # a region with fewer samples is always checked exactly
         "garbled_prefilter": -5.6,  # sampled paragraph fluency under which it is checked exactly
+        "copy_prefilter": -4.9,  # the same for paragraphs of at most max_copy_chars
+        "max_copy_chars": 120,
+        # a paragraph copying a neighbour: (min partial ratio, min fluency gap to the
+        # aligned source, copy fluency below); measured on damage and the national corpus
+        "copy_tiers": [[45, 1.8, -6.5], [55, 1.0, -5.5], [75, 0.5, -5.0]],
     },
 )
 def run(doc: Document, cfg: dict) -> Document:
@@ -528,14 +567,16 @@ def run(doc: Document, cfg: dict) -> Document:
                 doc.lines[i] = ln.with_text(new)
                 texts[n] = new
     if cfg["noisy_paragraphs"]:
-        w = int(cfg["window"])
-        for n in sorted(exact_lp.get("garbled", ())):
+        garbled = exact_lp.get("garbled", {})
+        pairs = _copy_alignments(texts, garbled, cfg)
+        f_src = flu.g.fluency_many([p[3] for p in pairs]) if pairs else []
+        for (n, j, ratio, _), fs in zip(pairs, f_src, strict=True):
             i = live[n]
-            nbs = [texts[j] for j in range(max(0, n - w), min(len(live), n + w + 1)) if j != n and live[j] not in drop]
-            if _garbled_copy(texts[n], nbs, cfg, flu):
-                drop.add(i)
-                doc.record_removal(STAGE, "noisy-copy", doc.lines[i].text, doc.lines[i].src)
-                dup_chars += nonws_len(doc.lines[i].text)
+            if i in drop or live[j] in drop or not _is_copy(garbled[n], ratio, fs, cfg):
+                continue
+            drop.add(i)
+            doc.record_removal(STAGE, "noisy-copy", doc.lines[i].text, doc.lines[i].src)
+            dup_chars += nonws_len(doc.lines[i].text)
     kept: list[Line] = []
     recorded = {(r.src, r.text) for r in doc.removed if r.stage == STAGE}
     for i, ln in enumerate(doc.lines):
