@@ -173,8 +173,39 @@ def _per_line_mask(mask: np.ndarray, nl: np.ndarray, n: int) -> np.ndarray:
     return cs[ends] - cs[starts]
 
 
-def measure(text: str) -> Measures:
-    """All per-paragraph measurements of `text` (the final clean text)."""
+def measure(text: str, chunk: int = 1 << 20) -> Measures:
+    """All per-paragraph measurements of `text` (the final clean text).
+
+    Every measure stays inside its line, so a long text is measured in pieces of about
+    `chunk` characters cut at line ends and the pieces joined: same values, and the
+    per-character arrays (tens of bytes a character) never span a 50 MB input.
+    """
+    if len(text) <= chunk:
+        return _measure(text)
+    parts: list[Measures] = []
+    offsets: list[int] = []
+    start = line0 = 0
+    while start < len(text):
+        cut = text.find("\n", start + chunk)
+        end = len(text) if cut < 0 else cut
+        piece = text[start:end]
+        parts.append(_measure(piece))
+        offsets.append(line0)
+        line0 += piece.count("\n") + 1
+        start = end + 1
+        if cut >= 0 and start == len(text):  # the text ends with a newline: one empty last line
+            break
+    return Measures(
+        [p for m in parts for p in m.paras],
+        np.concatenate([m.lines + off for m, off in zip(parts, offsets, strict=True)]),
+        np.concatenate([m.nonws for m in parts]),
+        np.concatenate([m.cjk for m in parts]),
+        np.concatenate([m.fluency for m in parts]),
+        {k: np.concatenate([m.counts[k] for m in parts]) for k in parts[0].counts},
+    )
+
+
+def _measure(text: str) -> Measures:
     from ..garble import MIN_CJK, NEUTRAL, char_logp_cps
 
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)

@@ -36,16 +36,33 @@ def run(doc: Document, cfg: dict) -> Document:
     """Convert traditional characters to simplified; never tw2s/hk2s."""
     if cfg["config"] not in ("t2s", "t2s.json"):
         raise ValueError(f"t2s: config {cfg['config']!r} refused: only OpenCC 't2s' is safe on mixed input")
-    whole = "\n".join(ln.text for ln in doc.lines)
-    conv = to_simplified(whole, cfg["config"])
+    lines = doc.lines
+    i = 0
+    while i < len(lines):  # ~1M characters at a time: OpenCC's segments of a 50 MB text take GBs
+        j, size = i, 0
+        while j < len(lines) and (j == i or size + len(lines[j].text) <= _CHUNK):
+            size += len(lines[j].text) + 1
+            j += 1
+        _convert(doc, i, j, cfg["config"])
+        i = j
+    return doc
+
+
+_CHUNK = 1 << 20
+
+
+def _convert(doc: Document, i: int, j: int, config: str) -> None:
+    """Convert lines i..j-1 in one call (no dictionary phrase spans a newline)."""
+    group = doc.lines[i:j]
+    whole = "\n".join(ln.text for ln in group)
+    conv = to_simplified(whole, config)
     if conv == whole:
-        return doc
+        return
     new_lines = conv.split("\n")
-    if len(new_lines) != len(doc.lines):  # pragma: no cover - OpenCC keeps newlines
-        new_lines = [to_simplified(ln.text, cfg["config"]) for ln in doc.lines]
-    for i, (ln, new) in enumerate(zip(doc.lines, new_lines, strict=True)):
+    if len(new_lines) != len(group):  # pragma: no cover - OpenCC keeps newlines
+        new_lines = [to_simplified(ln.text, config) for ln in group]
+    for k, (ln, new) in enumerate(zip(group, new_lines, strict=True), start=i):
         if new != ln.text:
             n = sum(1 for a, b in zip(ln.text, new, strict=False) if a != b) if len(new) == len(ln.text) else 1
             count_changes(doc, NAME, "t2s", ln.text, new, n)
-            doc.lines[i] = ln.with_text(new)
-    return doc
+            doc.lines[k] = ln.with_text(new)

@@ -157,6 +157,21 @@ def _clean_simple(doc: Document, idx: list[int]) -> None:
     and fold-width rules act per character and only their counts are recorded, so one pass
     over the whole text records the same sums; NFC stays per line."""
     lines = doc.lines
+    k = 0
+    while k < len(idx):  # ~1M characters at a time: a few copies of a 50 MB text add up
+        m, size = k, 0
+        while m < len(idx) and (m == k or size + len(lines[idx[m]].text) <= _CHUNK):
+            size += len(lines[idx[m]].text) + 1
+            m += 1
+        _clean_simple_group(doc, idx[k:m])
+        k = m
+
+
+_CHUNK = 1 << 20
+
+
+def _clean_simple_group(doc: Document, idx: list[int]) -> None:
+    lines = doc.lines
     whole = "\n".join([lines[i].text for i in idx])
     if not _NEEDS.search(whole) and unicodedata.is_normalized("NFC", whole):
         return
