@@ -4,7 +4,7 @@
 
 Renders the benchmark pages (tests/pagegen.py: 1-3 columns, vertical
 headlines, skew, noise, blur, a low-resolution page) unless `--pages` names a
-directory of images with `.gt.txt` ground truth, then reports per engine:
+directory of images with `.gt` ground truth, then reports per engine:
 CER against the ground truth in reading order (whitespace ignored; both sides
 folded the same way: NFKC, one form of quotes), vertical headlines recovered,
 CPU time against the bare engine, and jobs=2 vs jobs=1 throughput.
@@ -64,7 +64,7 @@ def bare_tesseract(path: Path) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--pages", type=Path, help="directory of page images with NAME.gt.txt")
+    ap.add_argument("--pages", type=Path, help="directory of page images with NAME.gt")
     ap.add_argument("--engines", default="tesseract,rapidocr")
     ap.add_argument("--no-throughput", action="store_true")
     ap.add_argument("--shared", help="ignored (make bench passes it to every benchmark)")
@@ -93,7 +93,7 @@ def main() -> None:
             bare_engine = RapidEngine({})
         tot = {"ocr_cpu": 0.0, "ours_cpu": 0.0, "bare_cpu": 0.0, "ours_err": 0, "bare_err": 0, "chars": 0, "heads": 0, "heads_ok": 0}
         for path in pages:
-            gt_path = path.with_name(path.stem + ".gt.txt")
+            gt_path = path.with_name(path.stem + ".gt")
             gt = gt_path.read_text(encoding="utf-8")
             c0 = cpu()
             doc, raw = read_document(path, pipe.config)

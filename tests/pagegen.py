@@ -4,7 +4,7 @@
 
 Each page: an optional full-width title, 1-3 body columns of report text, an
 optional vertical headline (one or two glyph columns, set right to left),
-skew up to 2 degrees, noise and blur. The ground truth (`NAME.gt.txt`) is the
+skew up to 2 degrees, noise and blur. The ground truth (`NAME.gt`) is the
 text in reading order: title, headline, then the body paragraphs, one
 paragraph per line, separated by blank lines (the output contract's shape).
 The report text below was written for this project (government-work-report
@@ -199,7 +199,7 @@ def write(spec: PageSpec, outdir: Path) -> Path:
         img.save(path, quality=80)
     else:
         img.save(path, optimize=True)
-    (outdir / f"{spec.name}.gt.txt").write_text(gt, encoding="utf-8")
+    (outdir / f"{spec.name}.gt").write_text(gt, encoding="utf-8")
     return path
 
 

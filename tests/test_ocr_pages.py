@@ -27,7 +27,7 @@ from pipeline.ocr import ocr_page, ocr_pages
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "samples" / "pages"
 CACHE = str(ROOT / "tests" / "ocr_cache")
-SAMPLES = sorted(p.name for p in PAGES.iterdir() if not p.name.endswith(".txt"))
+SAMPLES = sorted(p.name for p in PAGES.iterdir() if not p.name.endswith(".gt"))
 HEADLINES = {"p2_twocol_headline", "p3_threecol_skew", "p6_lowres", "p8_full_mess"}
 
 
@@ -40,7 +40,7 @@ def cer(hyp: str, ref: str) -> float:
 
 
 def gt(name: str) -> str:
-    return (PAGES / (Path(name).stem + ".gt.txt")).read_text(encoding="utf-8")
+    return (PAGES / (Path(name).stem + ".gt")).read_text(encoding="utf-8")
 
 
 def cfg(engine: str = "tesseract", **kw) -> dict:
