@@ -47,7 +47,9 @@ _MARKS = re.compile(r"\.{3,}|。{3,}|-{2,}|―{2,}|…+|[,.:;!?()\"'“”‘’
 _PROTECT = re.compile(
     r"(?:https?|ftp)://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
     r"|www\.[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]*"
-    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+    # an address starts where a run of its characters starts: without the lookbehind every
+    # position of a long run without `@` (a base64 blob) rescans the run, O(n^2)
+    r"|(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
 _CTX = re.compile(f"[{CJK_CLASS}{CJK_PUNCT_CLASS}]")
 _IDEO = re.compile(f"[{CJK_CLASS}]")
