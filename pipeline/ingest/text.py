@@ -113,6 +113,8 @@ def read_text(path: Path, config: Config) -> tuple[Document, bytes]:
 def text_document(data: bytes, name: str) -> Document:
     """A Document from raw bytes of a text file."""
     text, enc = decode_bytes(data, name)
+    if not text.strip():  # ideographic spaces, NBSP: not caught by the bytes check
+        raise InputError(name, "file holds only whitespace")
     _check_binary(text, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     doc = Document.from_text(text, source=name, kind="text")
