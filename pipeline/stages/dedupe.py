@@ -368,7 +368,7 @@ def _noisy_suspects(start, d, length, pid, pos, csum, cfg: dict) -> np.ndarray:
     """Which repeats pair a garbled copy with a fluent source in some alignment `_noisy`
     tries, judged at once for all of them from exact prefix sums (`pos`: CJK positions,
     `csum`: prefix sums of their log-probabilities); a necessary condition of `_noisy`."""
-    reps = d - length + 1
+    reps = np.maximum(d - length + 1, 0)  # a periodic run longer than its shift has no alignment
     run = np.repeat(np.arange(d.size), reps)
     a = np.arange(run.size) - np.repeat(np.cumsum(reps) - reps, reps)
     dd = d[run]
