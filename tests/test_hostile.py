@@ -38,7 +38,7 @@ from pipeline.worker import hard_grace, process_path
 OCRCLEAN = [sys.executable, "-m", "pipeline.cli"]
 RUN_LIMIT_S = 120
 MEMORY_LIMIT = 1 << 30
-SECONDS_PER_DOCUMENT = 20  # the hostile run's config; default is 600
+SECONDS_PER_DOCUMENT = 10  # the hostile run's config; default is 600
 CLEAR_LIMIT = re.compile(r"limit|took longer|max_\w+|too large|too many|memory", re.I)
 
 
