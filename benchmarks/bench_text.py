@@ -64,8 +64,11 @@ def time_dj(files: list[Path], repeat: int) -> float | None:
         return None
     best = float("inf")
     for _ in range(repeat):
-        proc = subprocess.run([str(DJ_PY), str(Path(__file__).with_name("dj_chain.py")), *map(str, files)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [str(DJ_PY), str(Path(__file__).with_name("dj_chain.py")), *map(str, files)],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             print(proc.stderr[-2000:], file=sys.stderr)
             return None
@@ -99,7 +102,9 @@ def peak_memory_mb(texts: list[str], target_mb: int = 50) -> tuple[float, float]
                 fh.write(blob + "\n")
         size = big.stat().st_size / 1e6
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "pipeline.cli", "clean", str(big)], stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "clean", str(big)], stdout=subprocess.DEVNULL, check=True
+        )
         secs = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return peak, secs, size
@@ -117,8 +122,14 @@ def main() -> None:
     ours = time_ocrclean(texts, args.repeat)
     ff = time_ftfy(texts, args.repeat)
     dj = time_dj(files, args.repeat)
-    rows = [("ocrclean (all stages + quality)", ours), ("data-juicer 5-mapper chain", dj), ("ftfy.fix_text alone", ff)]
-    print(f"\nText pipeline throughput, national corpus ({len(files)} files, {mb:.2f} MB), one core, best of {args.repeat}\n")
+    rows = [
+        ("ocrclean (all stages + quality)", ours),
+        ("data-juicer 5-mapper chain", dj),
+        ("ftfy.fix_text alone", ff),
+    ]
+    print(
+        f"\nText pipeline throughput, national corpus ({len(files)} files, {mb:.2f} MB), one core, best of {args.repeat}\n"
+    )
     print("| tool | CPU seconds | MB/s | vs data-juicer |")
     print("|---|---:|---:|---:|")
     for name, secs in rows:
@@ -129,12 +140,16 @@ def main() -> None:
         print(f"| {name} | {secs:.2f} | {mb / secs:.2f} | {ratio} |")
     sample = max(texts, key=len)
     one, twenty = linearity(sample)
-    print(f"\nLinearity: one report ({len(sample.encode()) / 1e3:.0f} kB) {one:.3f} s; repeated 20x in one file "
-          f"{twenty:.3f} s = {twenty / one:.1f}x one report (target at most 22x)")
+    print(
+        f"\nLinearity: one report ({len(sample.encode()) / 1e3:.0f} kB) {one:.3f} s; repeated 20x in one file "
+        f"{twenty:.3f} s = {twenty / one:.1f}x one report (target at most 22x)"
+    )
     if not args.skip_memory:
         peak, secs, size = peak_memory_mb(texts)
-        print(f"Peak memory: `ocrclean clean` on a {size:.0f} MB file: {peak:.0f} MB RSS, {secs:.1f} s "
-              f"(target under 500 MB)")
+        print(
+            f"Peak memory: `ocrclean clean` on a {size:.0f} MB file: {peak:.0f} MB RSS, {secs:.1f} s "
+            f"(target under 500 MB)"
+        )
 
 
 if __name__ == "__main__":

@@ -38,11 +38,19 @@ def main() -> int:
             print(f"== {title}: {mod} not present, skipped", flush=True)
             continue
         print(f"\n== {title} ({mod})", flush=True)
-        proc = subprocess.run([sys.executable, "-m", mod, "--shared", args.shared], cwd=ROOT, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = subprocess.run(
+            [sys.executable, "-m", mod, "--shared", args.shared],
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         print(proc.stdout, flush=True)
-        parts.append(f"\n## {title}\n\n```\n{proc.stdout.strip()}\n```\n" if "|" not in proc.stdout
-                     else f"\n## {title}\n\n{proc.stdout.strip()}\n")
+        parts.append(
+            f"\n## {title}\n\n```\n{proc.stdout.strip()}\n```\n"
+            if "|" not in proc.stdout
+            else f"\n## {title}\n\n{proc.stdout.strip()}\n"
+        )
         if proc.returncode != 0:
             failed.append(mod)
     (ROOT / "benchmarks" / "LATEST.md").write_text("".join(parts), encoding="utf-8")

@@ -28,7 +28,10 @@ def test_default_config_lists_every_stage_in_order():
 @pytest.mark.parametrize(
     "bad, message",
     [
-        ({"extends": "default", "stages": {"punctuation": {"no_such_key": 1}}}, "unknown key(s) in [stages.punctuation]"),
+        (
+            {"extends": "default", "stages": {"punctuation": {"no_such_key": 1}}},
+            "unknown key(s) in [stages.punctuation]",
+        ),
         ({"extends": "default", "limits": {"max_bytes": 1}}, "unknown key(s) in [limits]"),
         ({"extends": "default", "colour": "blue"}, "unknown top-level key"),
         ({"pipeline": {"stages": ["unicode_hygiene", "no_such_stage"]}}, "unknown stage 'no_such_stage'"),
@@ -124,9 +127,20 @@ def test_batch_reports_each_bad_input_and_goes_on(tmp_path):
     out = tmp_path / "out"
     before = {p: p.read_bytes() for p in src.rglob("*") if p.is_file()}
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "run", str(src), str(src / "empty_dir"), str(tmp_path / "missing"),
-         "--out", str(out)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "run",
+            str(src),
+            str(src / "empty_dir"),
+            str(tmp_path / "missing"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2, proc.stderr
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("ocrclean: error:")]
