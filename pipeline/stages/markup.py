@@ -141,6 +141,9 @@ def strip_inline_markdown(doc: Document, text: str, src) -> str:
     return text
 
 
+_LEAD_MARKER = re.compile(r"^[ \t]*[(（][ \t]*(?:上接|紧接|接|下转|转|续)[^()（）\n]{1,12}[)）][ \t]*")
+
+
 def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
     """`### ■2 标题` -> `标题`; returns (text, is_heading)."""
     m = _HEADING.match(text)
@@ -176,6 +179,12 @@ def clean_line(doc: Document, ln: Line) -> Line | None:
     text = strip_html(doc, text, src)
     kind = ln.kind
     meta = None
+    # a newspaper continuation marker can stand before line-start markup (`(上接5版)## 标题`):
+    # set it aside so the markup after it is seen; the boilerplate stage removes the marker
+    lead = _LEAD_MARKER.match(text)
+    prefix = ""
+    if lead and lead.end() < len(text):
+        prefix, text = text[: lead.end()], text[lead.end() :]
     # line-start markup can nest (`● ## 2 标题`, `- ### 标题`): peel until stable
     for _ in range(4):
         before = text
@@ -203,6 +212,7 @@ def clean_line(doc: Document, ln: Line) -> Line | None:
             text = ""
         if text == before:
             break
+    text = prefix + text
     text = strip_inline_markdown(doc, text, src)
     text = strip_latex(doc, text, src)
     if text == ln.text and kind == ln.kind and meta is None:
