@@ -110,6 +110,17 @@ def test_cleaning_twice_changes_nothing(pipe, text):
     _check(pipe, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(上接5版)## 2 ",  # marker before heading markup (found by hypothesis)
+        "政府,. 1. ",  # column spaces next to half-width punctuation (found by hypothesis)
+    ],
+)
+def test_found_examples_stay_idempotent(pipe, text):
+    _check(pipe, text)
+
+
 @pytest.mark.parametrize("path", SEEDS or [None], ids=lambda p: p.name if p else "none")
 def test_seeds_idempotent_and_accounted(pipe, path):
     if path is None or not path.exists():
