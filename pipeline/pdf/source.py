@@ -7,6 +7,8 @@ naming the file and saying what is wrong, and the batch goes on.
 
 from __future__ import annotations
 
+import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +43,40 @@ def _reason(exc: BaseException, data: bytes) -> str:
     return f"malformed PDF ({type(exc).__name__}: {str(exc)[:80] or 'unreadable structure'})"
 
 
+MAX_INFLATED_STREAM = 128 * 1024 * 1024
+_STREAM_START = re.compile(rb"stream\r?\nx")  # a zlib stream starts with 0x78 ('x')
+
+
+def check_inflation(path: Path, data: bytes, limit: int = MAX_INFLATED_STREAM) -> None:
+    """Refuse a PDF bomb: a small FlateDecode stream that inflates past `limit`.
+
+    pdfminer and PDFium both inflate a content stream whole before parsing it
+    (a 1 MiB stream of 1 GiB of spaces costs them 2-3 GB); inflating here in
+    bounded steps and throwing the output away costs little and no memory.
+    """
+    for m in _STREAM_START.finditer(data):
+        d = zlib.decompressobj()
+        total, pos = 0, m.end() - 1
+        try:
+            while not d.eof and pos < len(data):
+                out = d.decompress(data[pos:pos + 65536], 1 << 20)
+                total += len(out)
+                while d.unconsumed_tail and not d.eof and total <= limit:
+                    total += len(d.decompress(d.unconsumed_tail, 1 << 20))
+                if total > limit:
+                    raise LimitExceeded(str(path), f"PDF stream inflates to over {limit >> 20} MiB "
+                                                   "(a decompression bomb), refused before parsing")
+                pos += 65536
+        except zlib.error:
+            continue
+
+
 def open_pdf(path: Path, data: bytes, limits: dict[str, Any]) -> tuple[Any, Any]:
     """(pdfplumber PDF, pypdfium2 document) for `data`, or an InputError with the reason."""
     import pdfplumber
     import pypdfium2 as pdfium
+
+    check_inflation(path, data)
 
     try:
         raster = pdfium.PdfDocument(data)
