@@ -101,3 +101,18 @@ def test_dedupe_periodic_run_shorter_than_shift(pipe: Pipeline):
     periodic run whose length exceeds its shift, e.g. `(((【【“` repeated (fuzzer)."""
     res = pipe.clean_text("<div>" * 200 + "深化改革" + "</div>" * 200 + "(((【【“" * 50)
     assert res.text.startswith("深化改革")
+
+
+def test_pdf_bomb_refused_before_parsing(tmp_path: Path):
+    """A 256 KB content stream inflating to 256 MiB: pdfminer and PDFium inflated it whole
+    (2-3 GB RSS for a 1 GiB bomb). Now refused by pdf.source.check_inflation, cheaply."""
+    import resource
+
+    from hostile import pdf_bomb
+
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(pdf_bomb(256 << 20))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    oc = process_path(str(path), load_config("default"))
+    assert not oc.ok and "decompression bomb" in oc.error
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KiB
