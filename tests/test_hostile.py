@@ -50,7 +50,7 @@ class Run:
     stdout: str
     stderr: str
     elapsed: float
-    peak_tree_rss: int  # sum over the process tree, polled
+    peak_tree_rss: int  # PSS summed over the process tree, polled
     peak_child_rss: int  # largest single process (getrusage of children)
     before: dict[bytes, str]
     after: dict[bytes, str]
@@ -85,7 +85,7 @@ def snapshot(root: Path, skip: Path | None = None) -> dict[bytes, str]:
 
 
 def run_watched(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, float, int, int]:
-    """Run `cmd`, polling the RSS of its whole process tree."""
+    """Run `cmd`, polling the memory (PSS) of its whole process tree."""
     env = {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "200"}
     env.pop("OCRCLEAN_DEBUG", None)
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -97,10 +97,16 @@ def run_watched(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str, st
     def poll() -> None:
         nonlocal peak
         ps = psutil.Process(proc.pid)
+
+        def pss(p: psutil.Process) -> int:  # proportional: pages shared after fork counted once
+            try:
+                return p.memory_full_info().pss
+            except (psutil.AccessDenied, AttributeError):
+                return p.memory_info().rss
+
         while not done.is_set():
             try:
-                total = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-                peak = max(peak, total)
+                peak = max(peak, pss(ps) + sum(pss(c) for c in ps.children(recursive=True)))
             except psutil.Error:
                 pass
             done.wait(0.05)
@@ -134,7 +140,7 @@ def hostile_run(tmp_path_factory) -> Run:
     after = snapshot(h.root, skip=h.out)
     manifest_path = h.out / "manifest.jsonl"
     manifest = [json.loads(x) for x in manifest_path.read_text(encoding="utf-8").splitlines()] if manifest_path.exists() else []
-    print(f"hostile run: rc={rc} {elapsed:.1f} s, peak tree RSS {peak / 2**20:.0f} MiB, "
+    print(f"hostile run: rc={rc} {elapsed:.1f} s, peak tree PSS {peak / 2**20:.0f} MiB, "
           f"largest process {child / 2**20:.0f} MiB", file=sys.stderr)
     return Run(h, cfg, rc, out, err, elapsed, peak, child, before, after, manifest)
 
