@@ -44,3 +44,16 @@ def pipeline_default():
     from pipeline import Pipeline
 
     return Pipeline("default")
+
+
+# CI runs the property tests on a fixed seed so a run is reproducible; locally they explore.
+try:
+    import os
+
+    from hypothesis import settings as _hyp_settings
+
+    _hyp_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+    if os.environ.get("CI"):
+        _hyp_settings.load_profile("ci")
+except ImportError:  # pragma: no cover
+    pass

@@ -265,7 +265,13 @@ class _Decider:
 
 
 def _join_text(a: str, b: str) -> str:
-    if _LATIN_END.search(a) and _LATIN_START.match(b) and not (a[-1].isdigit() and b[0].isdigit()):
+    """Join a wrapped line: a space only between Latin words (`Made in` | `China`),
+    never inside a number (`68,` | `215` -> `68,215`) or next to Chinese."""
+    if _LATIN_END.search(a) and _LATIN_START.match(b):
+        if a[-1].isdigit() and b[0].isdigit():
+            return a + b
+        if a[-1] in ",;:" and (a[-2:-1].isdigit() and b[0].isdigit()):
+            return a + b
         return a + " " + b
     return a + b
 
@@ -296,6 +302,14 @@ def _merge(group: list[_Item], cfg: dict) -> Line:
     return Line(text, (first.src[0], last.src[1]), first.page, conf, kind, meta)
 
 
+def in_clean_form(items: list[_Item]) -> bool:
+    """One paragraph per line, exactly one blank line between paragraphs, no indents:
+    the form this stage emits (OUTPUT_SPEC section 2)."""
+    return bool(items) and items[0].gap == 0 and all(
+        it.gap == 1 and not it.indented and not it.broken for it in items[1:]
+    ) and not items[0].indented
+
+
 @stage(
     STAGE,
     defaults={
@@ -315,22 +329,39 @@ def run(doc: Document, cfg: dict) -> Document:
     if doc.paragraphs:
         return doc
     items = _items(doc)
-    width = wrap_width(items, int(cfg["min_wrap_lines"]), float(cfg["wrap_share"])) if cfg["join_wraps"] else None
+    clean_form = in_clean_form(items)
+    width = None
+    if cfg["join_wraps"] and not clean_form:
+        width = wrap_width(items, int(cfg["min_wrap_lines"]), float(cfg["wrap_share"]))
     decide = _Decider(items, cfg, width)
+    if clean_form:
+        # our own output, or text already in that form: a break is joined only on evidence
+        # in the two lines themselves (a word spans it, clause punctuation follows), never on
+        # document statistics that the first run's joins and removals have since changed;
+        # that is what makes cleaning a clean output change nothing
+        decide.breaks_rare = False
     groups: list[list[_Item]] = []
+    para: list[str] = []  # each group's text so far: what a second run would see as one line
     wraps = breaks = 0
     for it in items:
         if groups:
             a = groups[-1][-1]
             if width is not None and it.gap == 0 and decide.wrapped_join(a, it):
                 groups[-1].append(it)
+                para[-1] = _join_text(para[-1], it.text)
                 wraps += 1
                 continue
-            if (it.gap > 0 or it.broken or width is None) and decide.break_join(a, it):
+            # tried for adjacent lines of wrapped text too, and on the paragraph so far rather
+            # than its last line: a second run sees this output in clean form and judges every
+            # pair of paragraphs by break_join, so the first run must decide the same way
+            whole = a if len(groups[-1]) == 1 else _Item(a.line, para[-1], a.indented, a.gap, a.broken, a.bullet)
+            if decide.break_join(whole, it):
                 groups[-1].append(it)
+                para[-1] = _join_text(para[-1], it.text)
                 breaks += 1
                 continue
         groups.append([it])
+        para.append(it.text)
     doc.lines = [_merge(g, cfg) for g in groups]
     doc.paragraphs = True
     truncated = False
