@@ -121,3 +121,14 @@ def test_national_rewrapped_recovered(national_dir):
         total += len(paras)
         same += sum(p in got for p in paras)
     assert same / total >= 0.95
+
+
+def test_file_on_one_line_is_split_at_sentence_ends_and_flagged():
+    sentence = "全年实现地区生产总值412.6亿元，增长6.1%。"
+    doc = run(sentence * 2000)  # ~50,000 characters on one line
+    assert len(doc.lines) > 1 and all(len(ln.text) <= 20000 for ln in doc.lines)
+    assert all(ln.text.endswith("。") for ln in doc.lines)
+    assert "".join(ln.text for ln in doc.lines) == sentence * 2000
+    assert [f.kind for f in doc.flags] == ["long-paragraph"]
+    # an ordinary long paragraph is left whole
+    assert len(run(sentence * 100).lines) == 1

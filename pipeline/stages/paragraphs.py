@@ -302,6 +302,32 @@ def _merge(group: list[_Item], cfg: dict) -> Line:
     return Line(text, (first.src[0], last.src[1]), first.page, conf, kind, meta)
 
 
+_SENTENCE_END = re.compile(r"[。！？!?][”’）)」』】》]*")
+
+
+def split_long(doc: Document, lines: list[Line], limit: int) -> list[Line]:
+    """Split paragraphs over `limit` characters at sentence ends (a whole file on one
+    line is no paragraph); every later stage then works on bounded pieces. Flagged."""
+    out: list[Line] = []
+    for ln in lines:
+        if len(ln.text) <= limit:
+            out.append(ln)
+            continue
+        text, start, pieces = ln.text, 0, 0
+        while len(text) - start > limit:
+            cut = None
+            for m in _SENTENCE_END.finditer(text, start + limit // 2, start + limit):
+                cut = m.end()
+            if cut is None:  # no sentence end in reach: cut at the limit
+                cut = start + limit
+            out.append(Line(text[start:cut], ln.src, ln.page, ln.conf, ln.kind, dict(ln.meta)))
+            start, pieces = cut, pieces + 1
+        out.append(Line(text[start:], ln.src, ln.page, ln.conf, ln.kind, dict(ln.meta)))
+        doc.flag("long-paragraph", f"a {len(text)}-character paragraph was split into {pieces + 1} at sentence ends",
+                 text[:40], ln.src, STAGE)
+    return out
+
+
 def in_clean_form(items: list[_Item]) -> bool:
     """One paragraph per line, exactly one blank line between paragraphs, no indents:
     the form this stage emits (OUTPUT_SPEC section 2)."""
@@ -322,6 +348,7 @@ def in_clean_form(items: list[_Item]) -> bool:
         "min_break_chars": 8,  # shorter unfinished lines are never continued
         "rare_break_share": 0.05,  # unfinished paragraphs this rare are page breaks
         "flag_truncated": True,  # flag a document ending mid-sentence
+        "max_paragraph_chars": 20000,  # longer "paragraphs" (a file on one line) split at sentence ends
     },
 )
 def run(doc: Document, cfg: dict) -> Document:
@@ -363,6 +390,9 @@ def run(doc: Document, cfg: dict) -> Document:
         groups.append([it])
         para.append(it.text)
     doc.lines = [_merge(g, cfg) for g in groups]
+    limit = int(cfg["max_paragraph_chars"])
+    if limit and any(len(ln.text) > limit for ln in doc.lines):
+        doc.lines = split_long(doc, doc.lines, limit)
     doc.paragraphs = True
     truncated = False
     body = [ln for ln in doc.lines if ln.kind == "body"]
