@@ -253,14 +253,22 @@ def run_batch(
         progress(result.cached)
     write_report = bool(config.section("output").get("write_report", True))
 
-    def on_term(signum, frame):  # noqa: ARG001
+    # Ctrl-C and SIGTERM stop the run, but never between a text and its report:
+    # a signal that arrives while a pair is written takes effect right after it
+    shield = {"writing": False, "stopped": False}
+
+    def on_stop(signum, frame):  # noqa: ARG001
+        if shield["writing"]:
+            shield["stopped"] = True
+            return
         raise _Terminate()
 
-    old_term = signal.signal(signal.SIGTERM, on_term) if _main_thread() else None
+    old = {sig: signal.signal(sig, on_stop) for sig in (signal.SIGTERM, signal.SIGINT)} if _main_thread() else {}
     try:
         mapper = get_backend(backend)
         for oc in mapper([str(t.path) for t in todo], config, jobs):
             task = by_path[oc.path]
+            shield["writing"] = True
             if oc.ok:
                 write_outcome(out, task, oc, write_report)
                 if min_score is not None and oc.report["quality"]["score"] < min_score:
@@ -268,13 +276,16 @@ def run_batch(
             else:
                 result.errors.append(oc.error or f"{oc.path}: failed")
             result.outcomes.append(oc)
+            shield["writing"] = False
+            if shield["stopped"]:
+                raise _Terminate()
             if progress:
                 progress(1)
     except (KeyboardInterrupt, _Terminate):
         result.interrupted = True
     finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
     for oc in result.outcomes:
         if oc.extra.get("cached") and min_score is not None and oc.report["quality"]["score"] < min_score:
             result.below_min.append(oc.path)

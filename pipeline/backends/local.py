@@ -1,4 +1,4 @@
-"""The local backend: in-process for one job, a process pool for several.
+"""The local backend: in-process for one document, a process pool for several.
 
 A worker that dies (a crash inside a native library, the OOM killer) costs only
 the document it was working on: the pool is rebuilt and the batch goes on.
@@ -17,7 +17,11 @@ from ..worker import Outcome, init_worker, pipeline_for, process_path
 
 
 def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
-    if jobs <= 1 or len(paths) <= 1:
+    """Outcomes as documents finish. Several documents always go through worker
+    processes, even with one job: a worker stuck in native code past the time limit,
+    or killed by a crash, is replaced and the batch goes on."""
+    jobs = max(1, jobs)
+    if len(paths) <= 1:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         for p in paths:
             yield process_path(p, config)
