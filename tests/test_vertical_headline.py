@@ -85,3 +85,16 @@ def test_clean_corpus_untouched(national_dir):
 def test_rebuild_is_search_not_lookup():
     cols, score = best_rebuild(["我国", "们家", "愿东", "意北", "为等"], 4)
     assert sorted(cols) == sorted(["我们愿意为", "国家东北等"]) or score < -5.5
+
+
+def test_spaced_out_body_text_is_not_searched_as_a_headline():
+    """Thousands of short tokens are no headline: left alone, and fast (no beam search)."""
+    import time
+
+    from pipeline import clean_text
+
+    text = " ".join(["政府", "工作", "报告", "经济", "增长"][i % 5] for i in range(3000))
+    t0 = time.process_time()
+    res = clean_text(text)
+    assert time.process_time() - t0 < 5
+    assert "政府工作报告经济增长" in res.text

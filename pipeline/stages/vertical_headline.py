@@ -29,10 +29,12 @@ NAME = "vertical_headline"
 _TOKEN = re.compile(rf"^[{CJK_RANGE}]+$")
 
 
-def looks_like_rows(text: str, min_tokens: int, max_token: int, max_mean: float) -> list[str] | None:
+def looks_like_rows(
+    text: str, min_tokens: int, max_token: int, max_mean: float, max_tokens: int = 80
+) -> list[str] | None:
     """The row tokens when `text` is many short all-CJK space-separated tokens."""
     tokens = text.split()
-    if len(tokens) < min_tokens:
+    if len(tokens) < min_tokens or len(tokens) > max_tokens:  # a headline has tens of rows, not thousands
         return None
     if not all(len(t) <= max_token and _TOKEN.match(t) for t in tokens):
         return None
@@ -116,6 +118,7 @@ def best_rebuild(
     defaults={
         "enabled": True,
         "min_tokens": 6,  # fewer row tokens: too little to tell
+        "max_tokens": 80,  # more rows than any headline: spaced-out body text, left to other stages
         "max_token": 4,  # a row has at most this many characters (columns)
         "max_mean_token": 3.6,  # column-wrap lines have longer tokens
         "garbled_below": garble.GARBLE_THRESHOLD,  # joined row text this unfluent: a headline
@@ -133,7 +136,9 @@ def run(doc: Document, cfg: dict) -> Document:
         return doc
     out: list[Line] = []
     for ln in doc.lines:
-        tokens = looks_like_rows(ln.text, cfg["min_tokens"], cfg["max_token"], cfg["max_mean_token"])
+        tokens = looks_like_rows(
+            ln.text, cfg["min_tokens"], cfg["max_token"], cfg["max_mean_token"], cfg["max_tokens"]
+        )
         if tokens is None:
             out.append(ln)
             continue
