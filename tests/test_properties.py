@@ -231,13 +231,19 @@ def test_no_regex_backtracks_catastrophically():
                     s = pump * (n // len(pump)) + tail
                     if isinstance(pat.pattern, bytes):
                         s = s.encode("utf-8")
-                    t0 = time.perf_counter()
-                    try:
-                        _with_alarm(2.0, lambda s=s, pat=pat: (pat.search(s), pat.sub("", s), list(pat.finditer(s))))
-                    except TimeoutError:
-                        cost.append(99.0)
+                    best = 99.0
+                    for _ in range(3):  # best of three: one slow run is the machine, not the regex
+                        t0 = time.process_time()
+                        try:
+                            _with_alarm(2.0, lambda s=s, pat=pat: (pat.search(s), pat.sub("", s), list(pat.finditer(s))))
+                        except TimeoutError:
+                            break
+                        best = min(best, time.process_time() - t0)
+                        if best < 0.05:
+                            break
+                    cost.append(best)
+                    if best >= 99.0:
                         break
-                    cost.append(time.perf_counter() - t0)
                 if cost[-1] > 0.1 and cost[-1] > 20 * cost[0]:  # linear is 8x, quadratic 64x
                     slow.append((name, pat.pattern[:60], repr(pump), repr(tail), [round(c, 4) for c in cost]))
     assert not slow, "\n".join(map(str, slow))
