@@ -152,3 +152,19 @@ def test_damage_tracks_score(shared_dir, pipe):
 def test_national_clean_scores_at_least_90(national_dir, pipe):
     low = [(n, s) for n, s in national_scores(national_dir.parent.parent, pipe) if s < 90]
     assert not low, low
+
+
+def test_wrap_joins_of_physical_lines_cost_no_layout_points():
+    """A PDF or OCR'd page arrives as physical lines: joining them is reading, not repair;
+    the same hard-wrapped text in a .txt file is a layout defect and costs points."""
+    from pipeline import Pipeline
+    from pipeline.document import Document
+
+    para = "过去一年，面对复杂多变的外部环境，全县上下坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，经济运行总体平稳。" * 3
+    wrapped = "\n".join(para[i : i + 20] for i in range(0, len(para), 20))
+    pipe = Pipeline()
+    as_text = pipe.process(Document.from_text(wrapped, kind="text"), wrapped.encode())
+    as_page = pipe.process(Document.from_text(wrapped, kind="image"), wrapped.encode())
+    assert as_text.text == as_page.text
+    assert as_page.report["quality"]["components"]["layout"]["penalty"] == 0
+    assert as_text.report["quality"]["components"]["layout"]["penalty"] > 0

@@ -70,8 +70,12 @@ def _events(doc: Document, stages: tuple[str, ...] | list[str]) -> int:
 
 def layout(m: Measures, doc: Document, stages: list[str]) -> float:
     """Layout repairs (headlines, fragments, column spaces, joins) per 1,000 CJK chars:
-    a page that needed many is a page where some repair may have gone wrong."""
-    return _rate(_events(doc, stages), m.cjk, 1000)
+    a page that needed many is a page where some repair may have gone wrong. Lines of
+    a PDF or OCR'd page are physical lines: joining their wraps is reading, not repair."""
+    n = _events(doc, stages)
+    if doc.kind in ("pdf", "image"):
+        n -= int(doc.changes.get("paragraphs", {}).get("wrap-join", 0))
+    return _rate(n, m.cjk, 1000)
 
 
 def repairs(m: Measures, doc: Document, stages: list[str]) -> float:
