@@ -71,11 +71,14 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=file or sys.stdout, width=max(100, Console().width), soft_wrap=False)
+    out = file or sys.stdout
+    # on a terminal, its width; in a log or a pipe, wide enough that paths stay on one line
+    width = Console().width if out.isatty() else 160
+    console = Console(file=out, width=max(100, width), soft_wrap=False)
     table = Table(title="ocrclean summary", show_lines=False)
     for col, just in (("file", "left"), ("score", "right"), ("grade", "center"), ("chars in", "right"),
                       ("chars out", "right"), ("removed", "right"), ("flags", "right"), ("status / error", "left")):
-        table.add_column(col, justify=just, overflow="fold")
+        table.add_column(col, justify=just, overflow="fold", ratio=4 if col == "file" else None)
     from rich.markup import escape
 
     rows = [{k: escape(v) if isinstance(v, str) else v for k, v in r.items()} for r in summary_rows(res, min_score)]
