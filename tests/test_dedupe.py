@@ -156,3 +156,17 @@ def test_parallel_list_items_not_copies():
     ]
     doc = run(paras(*items))
     assert [ln.text for ln in doc.lines] == items and not doc.removed
+
+
+def test_noisy_copy_longer_than_its_shift_at_paragraph_start():
+    """An OCR copy of the paragraph's first sentence, a character longer than the sentence:
+    the source is clamped to the paragraph start and copy lengths vary by a few characters."""
+    t = (
+        "升级“钱江源英才计划”，做实“开化学子联络站”，推进青年发展型县域建设。"
+        "巡址归牵开级钱江源吴才开划，敞矢开化学于联络站\"，推进青年发展型县域建设，"
+        "深化以赛引才、飞地用才、揭榜挂帅等机制，打造人才引育留用全链条。"
+    )
+    new, gone = repair_paragraph(t, CFG)
+    assert [r for _, r in gone] == ["noisy-copy"]
+    assert "巡址" not in new and new.count("推进青年发展型县域建设") == 1
+    assert new.startswith("升级“钱江源英才计划”，做实“开化学子联络站”，推进青年发展型县域建设")

@@ -114,14 +114,17 @@ def test_003_misread_numbers_before_headings(cleaned):
     assert r.report["flags"], "the stray numbers are flagged"
 
 
-@pytest.mark.xfail(reason="open: noisy OCR copy inside a paragraph whose copies differ in length", strict=False)
 def test_003_noisy_copy_105(cleaned):
     p = para_with(cleaned["003"], "钱江源英才计划")
     assert "巡址" not in p and "吳才开划" not in p and "吴才开划" not in p
     assert p.count("推进青年发展型县域建设") == 1
 
 
-@pytest.mark.xfail(reason="open: noisy OCR copy inside a paragraph whose copies differ in length", strict=False)
+@pytest.mark.xfail(
+    reason="open: the copy is only mildly garbled (-5.9 vs -5.2 in context, ratio ~50); clean parallel "
+    "phrasing in the national corpus scores the same (32 such candidates), so no fluency rule separates them",
+    strict=False,
+)
 def test_003_noisy_copy_127(cleaned):
     r = cleaned["003"]
     assert "况实的现代国家级主城旅游示记长的规则" not in r.text

@@ -112,8 +112,9 @@ class _Prefix:
 
     def __init__(self, lp: np.ndarray):
         ok = ~np.isnan(lp)
-        self.cnt = np.concatenate(([0], np.cumsum(ok))).tolist()
-        self.sum = np.concatenate(([0.0], np.cumsum(np.where(ok, lp, 0.0)))).tolist()
+        self.acnt = np.concatenate(([0], np.cumsum(ok)))
+        self.asum = np.concatenate(([0.0], np.cumsum(np.where(ok, lp, 0.0))))
+        self.cnt, self.sum = self.acnt.tolist(), self.asum.tolist()
 
     def count(self, a: int, b: int) -> int:
         a, b = max(0, a), max(0, min(b, len(self.cnt) - 1))
@@ -160,6 +161,23 @@ def _interleaved(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluen
     return out
 
 
+def _plain_clause(text: str, min_cjk: int) -> bool:
+    """At least `min_cjk` CJK characters, no digits and no sentence end inside: what a
+    mildly garbled copy must be. Parallel list items (`…支出３，１８９…元，占预算数的８２．８２％；`)
+    differ from their neighbours in numbers and names, about as much as a light OCR copy."""
+    return _cjk_count(text) >= min_cjk and not any(c.isdigit() or c in "。！？" for c in text.strip("。！？，；"))
+
+
+def _noisy_ok(f_src: float, f_cp: float, ratio: float, cfg: dict, plain: bool = True) -> bool:
+    """A copy garbled enough, relative to the passage it copies, under one of `noisy_tiers`
+    (min ratio, min fluency gap to the source, copy fluency below); a tier above
+    `garbled_below` (a mildly garbled copy) only for a plain clause (`_plain_clause`)."""
+    limit = float(cfg["garbled_below"])
+    return any(
+        ratio >= r and f_src - f_cp >= g and f_cp < b and (plain or b <= limit) for r, g, b in cfg["noisy_tiers"]
+    )
+
+
 def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp) -> list:
     """S R -> S: R a garbled OCR copy of the passage S right before it.
 
@@ -168,27 +186,53 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
     often parallel phrasing with rare names (`西淝河治理工程和濉河治理工程；…
     伊家河治理工程和万福河治理工程`) than damage.
 
+    OCR drops and inserts characters, so the copy may be a few characters
+    longer or shorter than the shift between the two copies (`copy_slack`),
+    and the source is clamped to the paragraph start.
+
     Garble is judged in context (per-character log-probabilities of the whole
     paragraph), so a copy cut mid-word does not look garbled by its cut alone.
     """
     out: list = []
     if _cjk_count(t[start : start + length]) < 5:
         return out
-    limit, margin = float(cfg["garbled_below"]), float(cfg["fluency_margin"])
-    lo, hi = max(0, start - d), min(len(t), start + 2 * d)
-    if _span_fluency(lp(), lo, hi) > limit + margin:
-        return out  # nothing garbled anywhere near: no noisy copy here
-    for a in range(0, d - length + 1):
-        s_src, s_cp = start - a, start + d - a
-        if s_src < 0 or s_cp + d > len(t):
-            continue
-        src, cp = t[s_src:s_cp], t[s_cp : s_cp + d]
-        if lp().count(s_cp, s_cp + d) < 8 or fuzz.ratio(src, cp) < float(cfg["min_noisy_ratio"]):
-            continue
-        f_src, f_cp = _span_fluency(lp(), s_src, s_cp), _span_fluency(lp(), s_cp, s_cp + d)
-        if f_cp < limit and f_cp + margin < f_src:
-            new = t[:s_cp] + t[s_cp + d :]
-            out.append((_gain(t, new, s_src, s_cp + d, flu), new, cp, "noisy-copy"))
+    slack = int(cfg["copy_slack"])
+    p = lp()
+    # every alignment at once: copy start s_cp (the copy's k-gram `a` chars in), copy
+    # length d + j, source [s_src, s_cp) clamped to the paragraph start
+    av = np.arange(0, d - length + 1)
+    s_cp = start + d - av
+    s_src = np.maximum(0, s_cp - d)
+    nv = np.arange(d - slack, d + slack + 1)
+    e = s_cp[:, None] + nv[None, :]
+    inside = (e <= len(t)) & (s_cp - s_src >= length)[:, None]
+    e = np.minimum(e, len(t))
+    c_cp = p.acnt[e] - p.acnt[s_cp][:, None]
+    m_cp = (p.asum[e] - p.asum[s_cp][:, None]) / np.maximum(c_cp, 1)
+    c_src = p.acnt[s_cp] - p.acnt[s_src]
+    m_src = np.where(c_src >= 4, (p.asum[s_cp] - p.asum[s_src]) / np.maximum(c_src, 1), 0.0)[:, None]
+    ok = np.zeros(e.shape, dtype=bool)
+    for _, g, b in cfg["noisy_tiers"]:
+        ok |= (m_cp < float(b)) & (m_src - m_cp >= float(g))
+    ok &= inside & (c_cp >= 8)
+    min_ratio = min(float(r) for r, _, _ in cfg["noisy_tiers"])
+    for i in np.flatnonzero(ok.any(axis=1)).tolist():
+        sc, ss = int(s_cp[i]), int(s_src[i])
+        src = t[ss:sc]
+        best = None
+        for j in np.flatnonzero(ok[i]).tolist():
+            n = int(nv[j])
+            cp = t[sc : sc + n]
+            ratio = fuzz.ratio(src, cp)
+            if ratio < min_ratio:
+                continue
+            plain = _plain_clause(cp, int(cfg["mild_min_cjk"]))
+            if _noisy_ok(float(m_src[i, 0]), float(m_cp[i, j]), ratio, cfg, plain) and (best is None or ratio > best[0]):
+                best = (ratio, n)
+        if best is not None:
+            n = best[1]
+            new = t[:sc] + t[sc + n :]
+            out.append((_gain(t, new, ss, sc + n, flu), new, t[sc : sc + n], "noisy-copy"))
     return out
 
 
@@ -364,21 +408,25 @@ def _region_means(spos: np.ndarray, csum: np.ndarray, a: np.ndarray, b: np.ndarr
     return cnt, (csum[j] - csum[i]) / np.maximum(cnt, 1)
 
 
-def _noisy_suspects(start, d, length, pid, pos, csum, cfg: dict) -> np.ndarray:
+def _noisy_suspects(start, d, length, pid, pstart, pos, csum, cfg: dict) -> np.ndarray:
     """Which repeats pair a garbled copy with a fluent source in some alignment `_noisy`
     tries, judged at once for all of them from exact prefix sums (`pos`: CJK positions,
-    `csum`: prefix sums of their log-probabilities); a necessary condition of `_noisy`."""
+    `csum`: prefix sums of their log-probabilities; `pstart`: each repeat's paragraph
+    start); a necessary condition of `_noisy`, with a margin for its copy lengths."""
     reps = np.maximum(d - length + 1, 0)  # a periodic run longer than its shift has no alignment
     run = np.repeat(np.arange(d.size), reps)
     a = np.arange(run.size) - np.repeat(np.cumsum(reps) - reps, reps)
     dd = d[run]
     s_cp = start[run] + dd - a
-    s_src = start[run] - a
+    s_src = np.maximum(s_cp - dd, pstart[run])
     c_src, m_src = _region_means(pos, csum, s_src, s_cp)
     c_cp, m_cp = _region_means(pos, csum, s_cp, s_cp + dd)
-    limit, margin = float(cfg["garbled_below"]), float(cfg["fluency_margin"])
+    slack = float(cfg["suspect_slack"])
     m_src = np.where(c_src >= 4, m_src, 0.0)
-    low = (c_cp >= 8) & (m_cp < limit) & (m_cp + margin < m_src)
+    low = np.zeros(run.size, dtype=bool)
+    for _, g, b in cfg["noisy_tiers"]:
+        low |= (m_cp < float(b) + slack) & (m_cp + float(g) - slack < m_src)
+    low &= c_cp >= 5
     return np.unique(pid[run[low]])
 
 
@@ -436,7 +484,7 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
             ok = ~np.isnan(flat)
             epos, elp = base[ok], flat[ok]
             ecsum = np.concatenate(([0.0], np.cumsum(elp)))
-            hit = _noisy_suspects(start[noisy], d[noisy], length[noisy], pid[noisy], epos, ecsum, cfg)
+            hit = _noisy_suspects(start[noisy], d[noisy], length[noisy], pid[noisy], offs[pid[noisy]], epos, ecsum, cfg)
             repair.update(hit.tolist())
             exact.update({n: lp_of[n] for n in hit.tolist()})
     out: dict = {"repair": repair, "garbled": {}, "lp": {}}
@@ -523,9 +571,13 @@ def _is_copy(f_par: float, ratio: float, f_src: float, cfg: dict) -> bool:
         "max_interleave_gap": 20,  # most real text between interleaved copies
         "min_copy_ratio": 80,  # rapidfuzz ratio of two interleaved copies
         "max_noisy_shift": 80,  # longest noisy copy considered (chars)
-        "min_noisy_ratio": 50,  # rapidfuzz ratio of a noisy copy to its source
+        # a copy of the passage right before it, inside a paragraph: (min rapidfuzz ratio,
+        # min fluency gap to the source, copy fluency below), in context
+        "noisy_tiers": [[50, 1.5, -6.5], [60, 1.2, -6.5]],
+        "mild_min_cjk": 14,  # a copy under the mild tier: at least this many CJK chars, no digits
+        "copy_slack": 3,  # a copy up to this many characters longer or shorter than its shift
         "garbled_below": -6.5,  # fluency (in context) under which a copy counts as garbled
-        "fluency_margin": 1.5,  # the kept copy must be this much more fluent
+        "suspect_slack": 0.25,  # prefilter margin for copies a few characters longer or shorter
         "min_fluency_gain": 0.15,  # an interleave repair must make the text this much more fluent
         "min_noisy_gain": 0.3,  # and removing a noisy copy this much
         "max_repairs_per_paragraph": 5,
