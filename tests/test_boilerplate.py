@@ -175,3 +175,15 @@ def test_real_provincial_pages(bp, name):
     assert not [ln for ln in lines if ln in chrome or ln.startswith("【")]
     assert lines[-1].startswith(("各位代表", "20.", "10.", "（"))  # the report's own last paragraph
     assert res.report["metadata"]["fields"]["来源"]
+
+
+def test_title_repeated_alone_later_is_a_running_head():
+    from pipeline import clean_text
+
+    body = "全年研发经费投入强度达到3.2%，新引进亿元以上项目24个。"
+    res = clean_text(f"政府工作报告\n\n{body}\n\n政府工作报告\n\n{body[:-1]}，推动产业协同发展。")
+    assert res.text.count("政府工作报告") == 1 and res.text.startswith("政府工作报告\n")
+    assert any(r["reason"] == "running-head" for r in res.report["removed"])
+    # the same words inside a sentence, or a title that never repeats alone, stay
+    kept = clean_text(f"政府工作报告\n\n{body}\n\n这份政府工作报告提出了目标。")
+    assert kept.text.count("政府工作报告") == 2

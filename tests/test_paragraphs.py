@@ -132,3 +132,10 @@ def test_file_on_one_line_is_split_at_sentence_ends_and_flagged():
     assert [f.kind for f in doc.flags] == ["long-paragraph"]
     # an ordinary long paragraph is left whole
     assert len(run(sentence * 100).lines) == 1
+
+
+def test_half_width_full_stop_ends_a_chinese_paragraph():
+    doc = run("研发经费投入强度达到3.2%.\n\n产业能级稳步提升，新引进亿元以上项目24个。")
+    assert len(doc.lines) == 2
+    # a decimal or a Latin abbreviation at a line end is no sentence end
+    assert len(run("总额达到3.\n\n2亿元，同比增长。").lines) == 1

@@ -316,7 +316,9 @@ def remove_running_heads(
         if t[-1] in _END_PUNCT or _HEADING_LIKE.match(t) or "——" in t:
             continue
         alone = all(isolated(i) for k, i in enumerate(idx) if texts[k] == t)
-        if (alone and n >= cfg["running_head_min"]) or (paged and n >= 2 and edges[t] == n):
+        # a page head repeats the title the document opens with: twice is enough then
+        title_again = alone and n >= 2 and t == first
+        if (alone and n >= cfg["running_head_min"]) or (paged and n >= 2 and edges[t] == n) or title_again:
             keep_first = t == first
             for k, i in enumerate(idx):
                 if texts[k] == t:

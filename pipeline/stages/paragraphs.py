@@ -107,6 +107,8 @@ def ends_sentence(text: str) -> bool:
         t = t[: aside.start()]
     while t and t[-1] in _CLOSERS:
         t = t[:-1]
+    if len(t) >= 2 and t[-1] == "." and (t[-2] == "%" or "\u4e00" <= t[-2] <= "\u9fff"):
+        return True  # a half-width full stop ending a Chinese sentence (the punctuation stage makes it 。)
     return bool(t) and t[-1] in _TERMINAL
 
 
