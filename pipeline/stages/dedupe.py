@@ -236,7 +236,7 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
     return out
 
 
-def _edits(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp):
+def _edits(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp, noisy: bool = True):
     """Candidate repairs for one repeat, best first: (gain, new text, removed text, reason)."""
     if length >= d >= int(cfg["min_repeat_chars"]) and _cjk_count(t[start : start + d]) >= 4:
         # X X: an exact tandem repeat of a whole clause
@@ -245,7 +245,7 @@ def _edits(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
     out = []
     if length >= int(cfg["min_repeat_chars"]) and 0 < d - length <= int(cfg["max_interleave_gap"]):
         out += _interleaved(t, start, d, length, cfg, flu)
-    if d <= int(cfg["max_noisy_shift"]):
+    if noisy and d <= int(cfg["max_noisy_shift"]):
         out += _noisy(t, start, d, length, cfg, flu, lp)
     gain = {"interleaved-copy": float(cfg["min_fluency_gain"]), "noisy-copy": float(cfg["min_noisy_gain"])}
     out = [e for e in out if e[0] > gain[e[3]]]
@@ -259,9 +259,12 @@ def _prefix_of(arg: tuple[_Fluency, str]) -> _Prefix:
 
 
 def repair_paragraph(
-    text: str, cfg: dict, flu: _Fluency | None = None, lp0: np.ndarray | None = None
+    text: str, cfg: dict, flu: _Fluency | None = None, lp0: np.ndarray | None = None, noisy: bool = True
 ) -> tuple[str, list[tuple[str, str]]]:
-    """`text` with repeated clauses and copies inside it removed; and what was removed, why."""
+    """`text` with repeated clauses and copies inside it removed; and what was removed, why.
+
+    `noisy=False`: the document prefilter found no possible noisy copy here (`_noisy_suspects`),
+    so only tandem repeats and interleaved copies are looked for."""
     work = text
     removed: list[tuple[str, str]] = []
     k, max_shift = int(cfg["kgram"]), int(cfg["max_shift"])
@@ -276,7 +279,7 @@ def repair_paragraph(
             lp.value = _Prefix(lp0)
         done = False
         for start, d, length in runs:
-            edits = _edits(work, start, d, length, cfg, flu, lp)
+            edits = _edits(work, start, d, length, cfg, flu, lp, noisy)
             if edits:
                 _, work, gone, reason = edits[0]
                 removed.append((gone, reason))
@@ -359,6 +362,35 @@ def _sampled_logp(cp: np.ndarray, stride: int, flu: _Fluency) -> tuple[np.ndarra
     return pos, flu.g.model().logp(prev, cp[pos].astype(np.uint32), first)
 
 
+def _window_logp(cp: np.ndarray, a: np.ndarray, b: np.ndarray, flu: _Fluency) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, log-probabilities in context) of the CJK characters inside any of the
+    windows [a, b) of the joined document: the same values as `char_logp` of the whole
+    text there, without scoring the rest."""
+    n = cp.size
+    cover = np.zeros(n + 1, dtype=np.int32)
+    np.add.at(cover, np.clip(a, 0, n), 1)
+    np.add.at(cover, np.clip(b, 0, n), -1)
+    inwin = np.cumsum(cover[:n]) > 0
+    cjk = _cjk_mask(cp)
+    pos = np.flatnonzero(inwin & cjk)
+    if pos.size == 0:
+        return pos, np.zeros(0)
+    prevpos = np.maximum(pos - 1, 0)
+    first = ~cjk[prevpos] | (pos == 0)
+    prev = np.where(pos > 0, cp[prevpos], 0).astype(np.uint32)
+    return pos, flu.g.model().logp(prev, cp[pos].astype(np.uint32), first)
+
+
+def _cjk_mask(cp: np.ndarray) -> np.ndarray:
+    """CJK as the garble model counts it (`garble.char_logp`)."""
+    return (
+        ((cp >= 0x4E00) & (cp <= 0x9FFF))
+        | ((cp >= 0x3400) & (cp <= 0x4DBF))
+        | ((cp >= 0xF900) & (cp <= 0xFAFF))
+        | ((cp >= 0x20000) & (cp <= 0x3134F))
+    )
+
+
 def _block_repeats(keys: list[str], units: list[int], long_chars: int) -> dict[int, int]:
     """Short repeated paragraphs (headings) lying inside a verbatim copy of an earlier block.
 
@@ -438,7 +470,8 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
       noisy copy whose sampled fluencies may pair a garbled copy with a fluent one;
     * "garbled": paragraphs whose exact fluency is under `garbled_below` among
       those whose sampled fluency is low (or too short to sample);
-    * "lp": exact per-character log-probabilities of the "repair" paragraphs.
+    * "noisy": those of them where a noisy copy is possible;
+    * "lp": exact per-character log-probabilities of the "noisy" paragraphs.
     Clean text costs one k-gram sort and a 1-in-`sample_stride` model pass.
     """
     k, max_shift = int(cfg["kgram"]), int(cfg["max_shift"])
@@ -452,6 +485,7 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
     spos, slp = _sampled_logp(cp, int(cfg["sample_stride"]), flu)
     csum = np.concatenate(([0.0], np.cumsum(slp)))
     repair: set[int] = set()
+    noisy_hit: set[int] = set()
     exact: dict[int, np.ndarray] = {}
     start, d, length = _doc_runs(cp, ends, k, max_shift)
     if start.size:
@@ -474,20 +508,14 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
             repair.update(pid[inter][seam].tolist())
         noisy = (d <= int(cfg["max_noisy_shift"])) & ~tandem
         if noisy.any():
-            # exact log-probabilities, but only of the paragraphs holding such a repeat
-            cand = np.unique(pid[noisy])
-            sub = [texts[n] for n in cand.tolist()]
-            lps = _doc_logp((flu, sub))
-            lp_of = dict(zip(cand.tolist(), lps, strict=True))
-            flat = np.concatenate([np.where(np.isnan(lp_of[n]), np.nan, lp_of[n]) for n in cand.tolist()])
-            base = np.concatenate([np.full(len(texts[n]), offs[n]) + np.arange(len(texts[n])) for n in cand.tolist()])
-            ok = ~np.isnan(flat)
-            epos, elp = base[ok], flat[ok]
+            # exact log-probabilities, but only around such repeats (all `_noisy` reads)
+            s0, d0 = start[noisy], d[noisy]
+            epos, elp = _window_logp(cp, s0 - d0, s0 + 2 * d0 + int(cfg["copy_slack"]), flu)
             ecsum = np.concatenate(([0.0], np.cumsum(elp)))
-            hit = _noisy_suspects(start[noisy], d[noisy], length[noisy], pid[noisy], offs[pid[noisy]], epos, ecsum, cfg)
+            hit = _noisy_suspects(s0, d0, length[noisy], pid[noisy], offs[pid[noisy]], epos, ecsum, cfg)
             repair.update(hit.tolist())
-            exact.update({n: lp_of[n] for n in hit.tolist()})
-    out: dict = {"repair": repair, "garbled": {}, "lp": {}}
+            noisy_hit.update(hit.tolist())
+    out: dict = {"repair": repair, "noisy": noisy_hit, "garbled": {}, "lp": {}}
     if cfg["noisy_paragraphs"]:
         cnt, mean = _region_means(spos, csum, offs, ends)
         low = (cnt < min_s) | (mean < float(cfg["garbled_prefilter"]))
@@ -499,7 +527,7 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
             below = max(float(t[2]) for t in cfg["copy_tiers"])
             low = f < below
             out["garbled"] = dict(zip(cand[low].tolist(), f[low].tolist(), strict=True))
-    todo = sorted(repair - exact.keys())
+    todo = sorted(noisy_hit - exact.keys())
     if todo:
         exact.update(zip(todo, _doc_logp((flu, [texts[n] for n in todo])), strict=True))
     out["lp"] = exact
@@ -611,7 +639,7 @@ def run(doc: Document, cfg: dict) -> Document:
         for n in sorted(exact_lp.get("repair", ())):
             i = live[n]
             ln = doc.lines[i]
-            new, gone = repair_paragraph(ln.text, cfg, flu, exact_lp["lp"].get(n))
+            new, gone = repair_paragraph(ln.text, cfg, flu, exact_lp["lp"].get(n), n in exact_lp["noisy"])
             if gone:
                 for text, reason in gone:
                     doc.record_removal(STAGE, reason, text, ln.src)
