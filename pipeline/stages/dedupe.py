@@ -147,7 +147,7 @@ def _interleaved(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluen
     from .paragraphs import word_spans_break
 
     out = []
-    for a in range(0, 3):
+    for a in range(1, 3):  # a = 0: the exact run itself, identical copies
         s1, s2 = start - a, start + d - a
         if s1 < 0:
             break
@@ -500,7 +500,7 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
             s0, d0, l0 = start[inter], d[inter], length[inter]
             z0 = cp[s0 + d0 + l0].astype(np.uint64)
             seam = np.zeros(s0.size, dtype=bool)
-            for a in range(3):
+            for a in range(1, 3):  # a = 0 aligns the exact run itself: identical copies, never repaired
                 ye = s0 + d0 - a - 1
                 y0 = cp[ye].astype(np.uint64)
                 key = (y0 << np.uint64(21)) | z0
