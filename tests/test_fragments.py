@@ -57,3 +57,15 @@ def test_clean_text_untouched(national_dir, seeds_dir):
     text = "\n".join(p.read_text(encoding="utf-8") for p in files)
     doc = run(text)
     assert doc.text == text and not doc.flags
+
+
+def test_title_opened_by_a_longer_line_joins_whole():
+    """`县政府召开十五` / `届` / `四` / `次全体(扩大)会议`: the short line that opens the title
+    joins too, as the one that closes it does."""
+    from pipeline import clean_text
+
+    res = clean_text("县政府召开十五\n\n届\n四\n次全体(扩大)会议\n\n会议强调，要深入实施创新驱动发展战略。")
+    assert res.text.startswith("县政府召开十五届四次全体（扩大）会议\n")
+    # a sentence before a fragment run is never pulled in
+    res = clean_text("会议强调，要深入实施创新驱动发展战略。\n\n届\n四\n次全体(扩大)会议")
+    assert res.text.startswith("会议强调，要深入实施创新驱动发展战略。\n\n")

@@ -71,10 +71,11 @@ def join_score(parts: list[str]) -> float:
     return 0.5 * (junction + float(lp.mean()))
 
 
-def _tail(lines: list[Line], after: int, max_gap: int, max_tail: int) -> int | None:
-    """The next non-blank line after `after` if it could close a vertical title."""
+def _tail(lines: list[Line], after: int, max_gap: int, max_tail: int, step: int = 1) -> int | None:
+    """The next non-blank line after `after` (before it, with step -1) if it could
+    close (open) a vertical title."""
     blanks = 0
-    for j in range(after + 1, len(lines)):
+    for j in range(after + step, len(lines) if step > 0 else -1, step):
         t = lines[j].text.strip()
         if not t:
             blanks += 1
@@ -110,17 +111,28 @@ def run(doc: Document, cfg: dict) -> Document:
     replace: dict[int, tuple[int, list[Line]]] = {}  # first index -> (last index, new lines)
     for idx in runs:
         parts = [lines[i].text.strip() for i in idx]
-        last = idx[-1]
+        start, last = idx[0], idx[-1]
         joined = "".join(parts)
         score = join_score(parts)
-        tail = _tail(lines, last, cfg["max_gap"], cfg["max_tail"])
-        if tail is not None and score >= cfg["garbled_below"]:  # garble never swallows a line
-            with_tail = [*parts, lines[tail].text.strip()]
-            tail_score = join_score(with_tail)
-            if tail_score >= cfg["keep_above"] and tail_score >= score - 0.3:
-                joined, score, last = "".join(with_tail), tail_score, tail
-        src = (lines[idx[0]].src[0], lines[last].src[1])
-        first = lines[idx[0]]
+        if score >= cfg["garbled_below"]:  # garble never swallows a line
+            # the short line that opens the title, then the one that closes it, when each
+            # keeps the join fluent (`县政府召开十五` / `届` / `四` / `次全体(扩大)会议`)
+            head = _tail(lines, start, cfg["max_gap"], cfg["max_tail"], step=-1)
+            taken = any(a <= head <= b for a, (b, _) in replace.items()) if head is not None else True
+            if not taken:
+                with_head = [lines[head].text.strip(), *parts]
+                head_score = join_score(with_head)
+                if head_score >= cfg["keep_above"] and head_score >= score - 0.3:
+                    parts, score, start = with_head, head_score, head
+            tail = _tail(lines, last, cfg["max_gap"], cfg["max_tail"])
+            if tail is not None:
+                with_tail = [*parts, lines[tail].text.strip()]
+                tail_score = join_score(with_tail)
+                if tail_score >= cfg["keep_above"] and tail_score >= score - 0.3:
+                    parts, score, last = with_tail, tail_score, tail
+            joined = "".join(parts)
+        src = (lines[start].src[0], lines[last].src[1])
+        first = lines[start]
         if score < cfg["garbled_below"]:
             doc.record_removal(NAME, "garbled-fragments", joined, src)
             doc.flag(
@@ -130,7 +142,7 @@ def run(doc: Document, cfg: dict) -> Document:
                 src,
                 NAME,
             )
-            replace[idx[0]] = (last, [])
+            replace[start] = (last, [])
             continue
         doc.record_change(NAME, "fragments-joined", 1, 0)
         if score < cfg["keep_above"]:
@@ -144,7 +156,7 @@ def run(doc: Document, cfg: dict) -> Document:
         kind = (
             "heading" if len(joined) <= 2 * cfg["max_tail"] and not _SENTENCE_END.search(joined) else "body"
         )
-        replace[idx[0]] = (
+        replace[start] = (
             last,
             [Line(joined, src, first.page, first.conf, kind, {"joined_fragments": len(idx)})],
         )

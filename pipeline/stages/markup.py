@@ -179,42 +179,47 @@ def clean_line(doc: Document, ln: Line) -> Line | None:
     text = strip_html(doc, text, src)
     kind = ln.kind
     meta = None
-    # a newspaper continuation marker can stand before line-start markup (`(上接5版)## 标题`):
-    # set it aside so the markup after it is seen; the boilerplate stage removes the marker
-    lead = _LEAD_MARKER.match(text)
-    prefix = ""
-    if lead and lead.end() < len(text):
-        prefix, text = text[: lead.end()], text[lead.end() :]
-    # line-start markup can nest (`● ## 2 标题`, `- ### 标题`): peel until stable
-    for _ in range(4):
-        before = text
-        if not _PAGE_NUMBER_LIKE.match(text):
-            m = _LIST_ITEM.match(text)
-            if m and not (m.group(2) == "*" and text.count("*") > 1 and _BOLD.search(text)):
-                doc.record_removal(NAME, "list-bullet", m.group(2), src)
-                text = text[: m.start(2)] + text[m.end() :]
-                meta = "list"
-        m = _BLOCKQUOTE.match(text)
-        if m:
-            doc.record_removal(NAME, "blockquote", ">", src)
-            text = text[m.end() :]
-        if "#" in text:
-            text, is_head = _heading(doc, ln, text)
-            if is_head:
-                kind = "heading"
-        m = _LEAD_BULLET.match(text)
-        if m:
-            doc.record_removal(NAME, "bullet", m.group(2), src)
-            text = m.group(1) + text[m.end() :]
-            meta = "bullet"
-        elif _BARE_BULLET.match(text):
-            doc.record_removal(NAME, "bullet", text.strip(), src)
-            text = ""
-        if text == before:
+    # inline markup can hide line-start markup (`**# 标题`): repeat until nothing changes
+    for _ in range(3):
+        start_text = text
+        # a newspaper continuation marker can stand before line-start markup (`(上接5版)## 标题`):
+        # set it aside so the markup after it is seen; the boilerplate stage removes the marker
+        lead = _LEAD_MARKER.match(text)
+        prefix = ""
+        if lead and lead.end() < len(text):
+            prefix, text = text[: lead.end()], text[lead.end() :]
+        # line-start markup can nest (`● ## 2 标题`, `- ### 标题`): peel until stable
+        for _ in range(4):
+            before = text
+            if not _PAGE_NUMBER_LIKE.match(text):
+                m = _LIST_ITEM.match(text)
+                if m and not (m.group(2) == "*" and text.count("*") > 1 and _BOLD.search(text)):
+                    doc.record_removal(NAME, "list-bullet", m.group(2), src)
+                    text = text[: m.start(2)] + text[m.end() :]
+                    meta = "list"
+            m = _BLOCKQUOTE.match(text)
+            if m:
+                doc.record_removal(NAME, "blockquote", ">", src)
+                text = text[m.end() :]
+            if "#" in text:
+                text, is_head = _heading(doc, ln, text)
+                if is_head:
+                    kind = "heading"
+            m = _LEAD_BULLET.match(text)
+            if m:
+                doc.record_removal(NAME, "bullet", m.group(2), src)
+                text = m.group(1) + text[m.end() :]
+                meta = "bullet"
+            elif _BARE_BULLET.match(text):
+                doc.record_removal(NAME, "bullet", text.strip(), src)
+                text = ""
+            if text == before:
+                break
+        text = prefix + text
+        text = strip_inline_markdown(doc, text, src)
+        text = strip_latex(doc, text, src)
+        if text == start_text:
             break
-    text = prefix + text
-    text = strip_inline_markdown(doc, text, src)
-    text = strip_latex(doc, text, src)
     if text == ln.text and kind == ln.kind and meta is None:
         return ln
     new = Line(text, ln.src, ln.page, ln.conf, kind, dict(ln.meta))
