@@ -6,18 +6,21 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `data` to `path` so readers see the old file or the new one, never half."""
+@contextmanager
+def atomic_writer(path: Path, buffering: int = -1) -> Iterator[BinaryIO]:
+    """A binary file handle whose content replaces `path` only when the block ends
+    without an error: readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+        with os.fdopen(fd, "wb", buffering=buffering) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -27,6 +30,13 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` atomically (temp file in the same folder, fsync, rename)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_writer(path) as fh:
+        fh.write(payload)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

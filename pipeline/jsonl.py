@@ -121,22 +121,10 @@ def cmd_jsonl(args: Any) -> int:
 
 def _to_file(inp: IO[bytes], out: str, config: Config, args: Any) -> tuple[int, int]:
     """Write through a temp file renamed at the end: an interrupted run leaves no half file."""
-    import os
-    import tempfile
     from pathlib import Path
 
-    dest = Path(out)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name[:40]}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 16) as fh:
-            res = run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field)
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .emit import atomic_writer
+
+    with atomic_writer(Path(out), buffering=1 << 16) as fh:
+        res = run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field)
     return res

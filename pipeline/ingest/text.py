@@ -13,7 +13,7 @@ from charset_normalizer import from_bytes
 
 from ..config import Config
 from ..document import Document
-from ..errors import InputError, LimitExceeded
+from ..errors import InputError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -94,18 +94,9 @@ def _check_binary(text: str, name: str) -> None:
 
 
 def read_text(path: Path, config: Config) -> tuple[Document, bytes]:
-    limit = int(config.section("limits")["max_text_bytes"])
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise LimitExceeded(str(path), f"text file is {size} bytes, over the limit of {limit} (limits.max_text_bytes)")
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError(str(path), "permission denied (file is not readable)") from None
-    except OSError as e:
-        if isinstance(e, InputError):
-            raise
-        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
+    from . import read_limited
+
+    data = read_limited(path, int(config.section("limits")["max_text_bytes"]), "text file", "max_text_bytes")
     doc = text_document(data, str(path))
     return doc, data
 

@@ -17,16 +17,9 @@ from ..errors import InputError, LimitExceeded
 
 def read_bytes(path: Path, limits: dict[str, Any]) -> bytes:
     """The file's bytes, refusing files over `max_pdf_bytes` before reading them."""
-    limit = int(limits["max_pdf_bytes"])
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise LimitExceeded(str(path), f"PDF is {size} bytes, over the limit of {limit} (limits.max_pdf_bytes)")
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError(str(path), "permission denied (file is not readable)") from None
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
+    from ..ingest import read_limited
+
+    data = read_limited(path, int(limits["max_pdf_bytes"]), "PDF", "max_pdf_bytes")
     if not data.strip():
         raise InputError(str(path), "empty file")
     if not data.lstrip()[:5] == b"%PDF-":
