@@ -65,8 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--paragraphs", type=int, default=120)
     ap.add_argument("--rate", type=float, default=0.5, help="share of paragraphs damaged")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--corpus", type=Path, default=NATIONAL)
+    ap.add_argument("--corpus", type=Path, default=None, help="clean corpus folder (default: SHARED/corpus/national-clean)")
+    ap.add_argument("--shared", type=Path, default=NATIONAL.parents[1], help="the shared data folder")
     a = ap.parse_args(argv)
+    a.corpus = a.corpus or a.shared / "corpus" / "national-clean"
     if not a.corpus.is_dir():
         print(
             f"bench_repair: corpus not found at {a.corpus} (needs ../shared beside the project)",
