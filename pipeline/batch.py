@@ -199,12 +199,18 @@ def cached_report(task: Task, out: Path, config: Config) -> dict[str, Any] | Non
 
 def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True) -> None:
     txt, rep = output_paths(out, task.rel)
+    write_pair(oc, str(txt), str(rep) if write_report else None)
+
+
+def write_pair(oc: Outcome, txt: str, rep: str | None) -> None:
+    """The clean text and its report, each written atomically (text first)."""
     assert oc.text is not None and oc.report is not None
-    oc.report["output"]["path"] = str(txt)
-    oc.report["output"]["report_path"] = str(rep) if write_report else None
-    write_atomic(txt, oc.text)
-    if write_report:
-        write_atomic(rep, dump_json(oc.report))
+    oc.report["output"]["path"] = txt
+    oc.report["output"]["report_path"] = rep
+    write_atomic(Path(txt), oc.text)
+    if rep is not None:
+        write_atomic(Path(rep), dump_json(oc.report))
+    oc.extra["written"] = True
 
 
 class _Terminate(BaseException):
@@ -266,11 +272,17 @@ def run_batch(
     old = {sig: signal.signal(sig, on_stop) for sig in (signal.SIGTERM, signal.SIGINT)} if _main_thread() else {}
     try:
         mapper = get_backend(backend)
-        for oc in mapper([str(t.path) for t in todo], config, jobs):
+        # where each output goes: the local backend's workers write their own (in parallel)
+        dests = {}
+        for t in todo:
+            txt, rep = output_paths(out, t.rel)
+            dests[str(t.path)] = (str(txt), str(rep) if write_report else None)
+        for oc in mapper([str(t.path) for t in todo], config, jobs, dests=dests):
             task = by_path[oc.path]
             shield["writing"] = True
             if oc.ok:
-                write_outcome(out, task, oc, write_report)
+                if not oc.extra.get("written"):
+                    write_outcome(out, task, oc, write_report)
                 if min_score is not None and oc.report["quality"]["score"] < min_score:
                     result.below_min.append(oc.path)
             else:

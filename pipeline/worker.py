@@ -127,6 +127,17 @@ def process_path(path: str, config: Config) -> Outcome:
         return Outcome(path, error=f"{path}: internal error ({type(e).__name__}: {e}); set OCRCLEAN_DEBUG=1 for details")
 
 
+def process_and_write(path: str, config: Config, dest: tuple[str, str | None] | None = None) -> Outcome:
+    """`process_path`, then (when `dest` = (text path, report path or None) is given) write
+    the outputs here in the worker, so a pool writes in parallel rather than in its parent."""
+    oc = process_path(path, config)
+    if dest is not None and oc.ok:
+        from .batch import write_pair
+
+        write_pair(oc, *dest)
+    return oc
+
+
 def init_worker() -> None:
     """Process-pool initializer: one OCR thread per worker, Ctrl-C handled by the parent."""
     global _IN_POOL_WORKER

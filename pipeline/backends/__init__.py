@@ -1,18 +1,20 @@
 """Backends run `worker.process_path` over many inputs: `local` (process pool) or `ray`.
 
-A backend is a function `map_paths(paths, config, jobs) -> Iterator[Outcome]`
-yielding outcomes as they finish (any order).
+A backend is a function `map_paths(paths, config, jobs, dests=None) ->
+Iterator[Outcome]` yielding outcomes as they finish (any order). `dests` maps
+each path to where its outputs go; a backend whose workers share the output
+folder writes them there (marking `Outcome.extra["written"]`), else the batch
+writes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ..config import Config
 from ..errors import ConfigError
 from ..worker import Outcome
 
-MapFn = Callable[[list[str], Config, int], Iterator[Outcome]]
+MapFn = Callable[..., Iterator[Outcome]]
 
 
 def get_backend(name: str) -> MapFn:

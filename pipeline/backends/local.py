@@ -13,10 +13,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from ..config import Config
-from ..worker import Outcome, init_worker, pipeline_for, process_path
+from ..worker import Outcome, init_worker, pipeline_for, process_and_write
 
 
-def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
+def map_paths(
+    paths: list[str], config: Config, jobs: int, dests: dict[str, tuple[str, str | None]] | None = None
+) -> Iterator[Outcome]:
     """Outcomes as documents finish. Several documents always go through worker
     processes, even with one job: a worker stuck in native code past the time limit,
     or killed by a crash, is replaced and the batch goes on."""
@@ -24,7 +26,7 @@ def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
     if len(paths) <= 1:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         for p in paths:
-            yield process_path(p, config)
+            yield process_and_write(p, config, (dests or {}).get(p))
         return
     _warm(config)
     queue = list(reversed(paths))
@@ -37,7 +39,7 @@ def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
             # keep the queue short so an interrupt stops quickly and memory stays flat
             while queue and len(pending) < jobs * 2:
                 p = queue.pop()
-                pending[pool.submit(process_path, p, config)] = p
+                pending[pool.submit(process_and_write, p, config, (dests or {}).get(p))] = p
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
             for fut in done:
@@ -54,7 +56,7 @@ def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker)
         for path in suspects:
-            yield _run_alone(path, config)
+            yield _run_alone(path, config, (dests or {}).get(path))
         clean_exit = True
     finally:
         pool.shutdown(wait=clean_exit, cancel_futures=True)
@@ -64,18 +66,18 @@ def _warm(config: Config) -> None:
     """Load the pipeline's models (jieba, OpenCC, garble tables) here, before the pool
     forks, so every worker starts hot instead of spending a second loading them."""
     try:
-        pipeline_for(config).clean_text("预热文本。")
+        pipeline_for(config).warm()
     except Exception:  # a broken config or model shows up per document, with its path
         pass
 
 
-def _run_alone(path: str, config: Config) -> Outcome:
+def _run_alone(path: str, config: Config, dest: tuple[str, str | None] | None = None) -> Outcome:
     """Retry one document in its own worker, so a crash is pinned on the right file."""
     limit = float(config.section("limits")["max_seconds_per_document"])
     t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=1, initializer=init_worker) as solo:
         try:
-            return solo.submit(process_path, path, config).result()
+            return solo.submit(process_and_write, path, config, dest).result()
         except BrokenProcessPool:
             if limit > 0 and time.monotonic() - t0 >= limit:  # the worker's watchdog stopped it
                 return Outcome(path, error=f"{path}: took longer than {limit:g} s (limits.max_seconds_per_document); "

@@ -48,7 +48,9 @@ def _connect(jobs: int) -> bool:
     return True
 
 
-def map_paths(paths: list[str], config: Config, jobs: int) -> Iterator[Outcome]:
+def map_paths(paths: list[str], config: Config, jobs: int, dests: Any = None) -> Iterator[Outcome]:
+    """Outcomes from Ray workers; `dests` is ignored: workers may sit on other machines,
+    so the driver writes the outputs."""
     if not paths:
         return
     started = _connect(jobs)
