@@ -135,6 +135,7 @@ def process_and_write(path: str, config: Config, dest: tuple[str, str | None] | 
         from .batch import write_pair
 
         write_pair(oc, *dest)
+        oc.text = None  # on disk now: no need to send it back to the parent
     return oc
 
 

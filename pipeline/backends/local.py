@@ -6,6 +6,7 @@ the document it was working on: the pool is rebuilt and the batch goes on.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -67,6 +68,10 @@ def _warm(config: Config) -> None:
     forks, so every worker starts hot instead of spending a second loading them."""
     try:
         pipeline_for(config).warm()
+        # keep the garbage collector of each forked worker away from what the parent loaded:
+        # its traversals would write to every shared object and copy the pages (copy-on-write)
+        gc.collect()
+        gc.freeze()
     except Exception:  # a broken config or model shows up per document, with its path
         pass
 
