@@ -92,6 +92,12 @@ def main() -> None:
 
             bare_engine = RapidEngine({})
         tot = {"ocr_cpu": 0.0, "ours_cpu": 0.0, "bare_cpu": 0.0, "ours_err": 0, "bare_err": 0, "chars": 0, "heads": 0, "heads_ok": 0}
+        # one untimed page each first: model loading (ONNX sessions, traineddata) is not per-page cost
+        pipe.clean_file(pages[0])
+        if bare_engine is not None:
+            import cv2
+
+            bare_engine.recognise(cv2.imread(str(pages[0])))
         for path in pages:
             gt_path = path.with_name(path.stem + ".gt")
             gt = gt_path.read_text(encoding="utf-8")
