@@ -116,6 +116,7 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "(上接5版)## 2 ",  # marker before heading markup (found by hypothesis)
         "政府,. 1. ",  # column spaces next to half-width punctuation (found by hypothesis)
         "**# 政府",  # inline markup hiding a heading (found by hypothesis)
+        "1. ,政府",  # a space before a comma made full-width (found by hypothesis)
     ],
 )
 def test_found_examples_stay_idempotent(pipe, text):

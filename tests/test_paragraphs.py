@@ -142,3 +142,20 @@ def test_half_width_full_stop_ends_a_chinese_paragraph():
 
     assert ends_sentence("达到3.2%.") and ends_sentence("稳步提升.")
     assert not ends_sentence("总额达到3.") and not ends_sentence("see p.")
+
+
+def test_paragraphs_wrapped_at_different_widths_are_joined_block_by_block():
+    """Each OCR'd paragraph (or narrow column) can have its own wrap width."""
+    out = []
+    for k, p in enumerate(PARAS[:4]):
+        w = (12, 17, 23, 30)[k]
+        out.append("\n".join(p[i : i + w] for i in range(0, len(p), w)))
+    doc = run("\n\n".join(out))
+    assert [ln.text for ln in doc.lines] == PARAS[:4]
+
+
+def test_blocks_of_finished_lines_or_titles_stay_apart():
+    items = ["一、全年实现地区生产总值增长。", "二、一般公共预算收入增长稳定。", "三、城乡居民收入同步增长了。"]
+    assert len(run("\n".join(items)).lines) == 3
+    title = "二〇二四年政府工作报告摘要\n全力稳增长促发展惠民生"
+    assert len(run(title).lines) == 2

@@ -132,6 +132,7 @@ class _Item:
     broken: bool = False  # a page change or removed page/continuation marker before it
     bullet: bool = False  # a decorative bullet was removed from its start
     width: int = 0
+    block_width: int | None = None  # wrap width of its own block (see block_wraps), lines after the first
     src_list: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -190,6 +191,34 @@ def _items(doc: Document) -> list[_Item]:
     return items
 
 
+def block_wraps(items: list[_Item], min_lines: int = 3, min_width: int = 20) -> None:
+    """Mark blocks (lines with no blank line between) that are one hard-wrapped paragraph
+    each: at least `min_lines` lines, all but the last of one width (each OCR'd paragraph
+    or narrow column can have its own), most of them ending mid-sentence. The document-wide
+    `wrap_width` misses text whose blocks were wrapped at different widths."""
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end < len(items) and items[end].gap == 0 and not items[end].broken:
+            continue
+        block = items[start:end]
+        start = end
+        if len(block) < min_lines:
+            continue
+        body = block[:-1]
+        w = max(it.width for it in body)
+        if w < min_width or block[-1].width > w + _tol(w):
+            continue
+        # one width, counted in display columns (print) or in characters (a tool that cut
+        # every n characters, digits and all)
+        n = max(len(it.text) for it in body)
+        if any(abs(it.width - w) > _tol(w) for it in body) and any(len(it.text) < n - 1 for it in body):
+            continue
+        if sum(ends_sentence(it.text) for it in body) * 2 > len(body):
+            continue
+        for it in block[1:]:
+            it.block_width = w
+
+
 def _marker_between(sorted_ends: list[int], lo: int, hi: int) -> bool:
     """Some s in `sorted_ends` with lo <= s < hi (a bisection, not a scan per line)."""
     i = bisect_left(sorted_ends, lo)
@@ -242,10 +271,11 @@ class _Decider:
     def starts_new(self, b: _Item) -> bool:
         return b.text.startswith(_DASHES) or b.bullet or (self.indent_doc and b.indented) or b.line.kind in ("heading", "headline")
 
-    def wrapped_join(self, a: _Item, b: _Item) -> bool:
+    def wrapped_join(self, a: _Item, b: _Item, width: int | None = None) -> bool:
         """Inside a hard-wrapped block: a full line runs on unless the next visibly starts anew."""
-        assert self.width is not None
-        if a.width < self.width - _tol(self.width) or self.starts_new(b):
+        width = width or self.width
+        assert width is not None
+        if a.width < width - _tol(width) or self.starts_new(b):
             return False
         if ends_sentence(a.text) and (is_numbered(b.text) or not (self.indent_doc or self.blank_doc)):
             return False  # with no indents or blank lines to go by, a full line ending a sentence may end it
@@ -362,6 +392,8 @@ def run(doc: Document, cfg: dict) -> Document:
     width = None
     if cfg["join_wraps"] and not clean_form:
         width = wrap_width(items, int(cfg["min_wrap_lines"]), float(cfg["wrap_share"]))
+        if width is None:
+            block_wraps(items)
     decide = _Decider(items, cfg, width)
     if clean_form:
         # our own output, or text already in that form: a break is joined only on evidence
@@ -375,7 +407,7 @@ def run(doc: Document, cfg: dict) -> Document:
     for it in items:
         if groups:
             a = groups[-1][-1]
-            if width is not None and it.gap == 0 and decide.wrapped_join(a, it):
+            if it.gap == 0 and (width is not None or it.block_width) and decide.wrapped_join(a, it, it.block_width):
                 groups[-1].append(it)
                 para[-1] = _join_text(para[-1], it.text)
                 wraps += 1
