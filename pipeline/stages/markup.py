@@ -54,7 +54,11 @@ _BLOCK_TAGS = frozenset("br p div li ul ol tr td th table h1 h2 h3 h4 h5 h6 sect
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 _LATEX_GROUP = re.compile(r"(?<=[A-Za-z0-9)])\s*[_^]\{([^{}\n]{1,20})\}")
-_LATEX_SIMPLE = re.compile(r"(?<=[A-Za-z])_(\d{1,3}(?:\.\d+)?)(?![A-Za-z0-9_.])|(?<=[A-Za-z])\^(\d{1,2})(?![A-Za-z0-9_.])")
+# `M_2`, `m^2`, also before a full stop or ellipsis, but not in a name like `v_2.txt`
+_LATEX_SIMPLE = re.compile(
+    r"(?<=[A-Za-z])_(\d{1,3}(?:\.\d+)?)(?![A-Za-z0-9_]|\.[A-Za-z0-9_])"
+    r"|(?<=[A-Za-z])\^(\d{1,2})(?![A-Za-z0-9_]|\.[A-Za-z0-9_])"
+)
 _LATEX_CMD = re.compile(r"\\(?:mathrm|text|textrm|mathbf|rm|mathit|operatorname)\{([^{}\n]*)\}")
 _LATEX_MATH = re.compile(r"\$([^$\s][^$\n]{0,40}?)\$")
 _LATEX_ESC = re.compile(r"\\([%&#_$])")

@@ -47,7 +47,8 @@ _NUMBERED = re.compile(
     r"|第[一二三四五六七八九十]+[，,、])"
 )
 _ASIDE = re.compile(r"[（(][^（）()]{1,30}[）)]$")
-_SENT_INSIDE = re.compile(r"[。！？!?；;]")
+# a sentence end inside a line; a half-width stop counts after Chinese (`进.全`), not in `3.5`
+_SENT_INSIDE = re.compile(r"[。！？!?；;]|(?<=[\u4e00-\u9fff%])\.(?!\d)")
 _LATIN_END = re.compile(r"[A-Za-z,;:!?)\]]$|[0-9]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(\[]")
 _BULLET_REASONS = ("bullet", "decorative-bullet", "list-marker")

@@ -56,8 +56,8 @@ _IDEO = re.compile(f"[{CJK_CLASS}]")
 # a space touching CJK or CJK punctuation goes, unless Latin punctuation precedes it (`1. 总体要求`)
 _SPACES = re.compile(
     f"(?<=[{CJK_CLASS}{CJK_PUNCT_CLASS}])[ \\t]+(?=\\S)|(?<=[^\\s.,:;!?)\\]}}])[ \\t]+(?=[{CJK_CLASS}{CJK_PUNCT_CLASS}])"
-    # never a space before Chinese punctuation that closes or separates (`1. ，` -> `1.，`)
-    "|(?<=\\S)[ \\t]+(?=[，。、；：？！）》」』】〕”’…])"
+    # never a space before Chinese punctuation (`1. ，` -> `1.，`, `1. （` -> `1.（`)
+    "|(?<=\\S)[ \\t]+(?=[，。、；：？！（）《》「」『』【】〔〕“”‘’…])"
 )
 
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
