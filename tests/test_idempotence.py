@@ -117,6 +117,8 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "政府,. 1. ",  # column spaces next to half-width punctuation (found by hypothesis)
         "**# 政府",  # inline markup hiding a heading (found by hypothesis)
         "1. ,政府",  # a space before a comma made full-width (found by hypothesis)
+        "1. (政府",  # and before a bracket (found by hypothesis)
+        "M_2...政府",  # a subscript before an ellipsis (found by hypothesis)
     ],
 )
 def test_found_examples_stay_idempotent(pipe, text):
