@@ -17,8 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "garble_threshold": -6.6,  # paragraph fluency below it: garbled
     "layout_stages": ["vertical_headline", "fragments", "column_spaces", "paragraphs"],
     "repair_stages": ["punctuation"],
-    # stage flag kinds a component already scores (not counted again as review flags)
-    "scored_flags": ["unbalanced-quote", "unbalanced-bracket", "truncated"],
+    # stage flag kinds a component already scores (not counted again as review flags);
+    # an ocr-correction is a repair of an OCR misreading, which ocr_confidence already covers
+    "scored_flags": ["unbalanced-quote", "unbalanced-bracket", "truncated", "ocr-correction"],
     "paragraph_fluency": [-6.0, -7.0],  # paragraph fluency: no points off at -6.0, the full "garbled" points at -7.0
     # maximum points each component can take off the document score
     "weights": {
