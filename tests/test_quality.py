@@ -168,3 +168,15 @@ def test_wrap_joins_of_physical_lines_cost_no_layout_points():
     assert as_text.text == as_page.text
     assert as_page.report["quality"]["components"]["layout"]["penalty"] == 0
     assert as_text.report["quality"]["components"]["layout"]["penalty"] > 0
+
+
+def test_ocr_corrections_cost_no_review_points():
+    """A look-alike repair on an OCR'd page makes the text better, not worse."""
+    from pipeline import Pipeline
+    from pipeline.document import Document
+
+    text = "切实增进民生福社。落实就业优先政策，加强高校毕业生、农民工等重点群体就业帮扶。"
+    res = Pipeline().process(Document.from_text(text, kind="image"), text.encode())
+    assert "福祉" in res.text
+    assert any(f["kind"] == "ocr-correction" for f in res.report["flags"])
+    assert res.report["quality"]["components"]["review_flags"]["penalty"] == 0
