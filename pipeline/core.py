@@ -136,10 +136,9 @@ class Pipeline:
     def process(self, doc: Document, raw: bytes) -> Result:
         timings: dict[str, float] = {}
         accounting: dict[str, dict[str, int]] = {}
-        input_text = doc.text
         t_start = time.perf_counter()
         counts = _NonWsCache()
-        after = counts.total(doc)
+        after = input_chars = counts.total(doc)
         for spec, settings in self.steps:
             before = after
             removed_before = doc.removed_nonws(spec.name)
@@ -166,7 +165,7 @@ class Pipeline:
         report = build_report(
             doc=doc,
             text=text,
-            input_text=input_text,
+            input_chars=input_chars,
             raw=raw,
             config=self.config,
             quality=quality,

@@ -75,7 +75,7 @@ def build_report(
     *,
     doc: Document,
     text: str,
-    input_text: str,
+    input_chars: int,
     raw: bytes,
     config: Config,
     quality: dict[str, Any],
@@ -95,7 +95,7 @@ def build_report(
     removed = [r.to_dict() for r in doc.removed]
     # text a reader dropped before the stages ran (PDF running heads, say) was input too
     pre_stage = sum(nonws_len(r["text"]) for r in removed if r["stage"] not in accounting)
-    in_chars = nonws_len(input_text) + pre_stage
+    in_chars = input_chars + pre_stage
     out_chars = nonws_len(text)
     removed_chars = sum(nonws_len(r["text"]) for r in removed)
     changed = int(sum(doc.delta.values()))
