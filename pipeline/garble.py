@@ -48,7 +48,8 @@ _CACHE_VERSION = "1"
 _DENSE_N = 2048  # characters in the dense bigram matrix (float32, (N+1)^2 entries)
 
 
-def _is_cjk_array(cp: np.ndarray) -> np.ndarray:
+def is_cjk_array(cp: np.ndarray) -> np.ndarray:
+    """Which code points are CJK ideographs, as the model counts them (shared by dedupe and quality)."""
     return (
         ((cp >= 0x4E00) & (cp <= 0x9FFF))
         | ((cp >= 0x3400) & (cp <= 0x4DBF))
@@ -274,7 +275,7 @@ def char_logp_cps(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`char_logp` of text already decoded to code points (uint32): no second decode."""
     if cp.size == 0:
         return np.zeros(0, np.int64), np.zeros(0)
-    cjk = _is_cjk_array(cp)
+    cjk = is_cjk_array(cp)
     pos = np.flatnonzero(cjk)
     if pos.size == 0:
         return pos, np.zeros(0)

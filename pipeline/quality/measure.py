@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..garble import is_cjk_array
 from ..textops import CJK_PUNCT, CJK_RANGE
 
 CJK = CJK_RANGE
@@ -77,10 +78,6 @@ _CJKP_CPS = _cps(CJK_PUNCT)
 _SP_CPS = _cps(" \t\u3000\u00a0")
 _BREAK_CPS = _cps(_BREAKS)
 _HALF_CPS = _cps(_HALF)
-
-
-def is_cjk(cp: np.ndarray) -> np.ndarray:
-    return ((cp >= 0x4E00) & (cp <= 0x9FFF)) | ((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0xF900) & (cp <= 0xFAFF))
 
 
 def _alnum(cp: np.ndarray) -> np.ndarray:
@@ -154,7 +151,7 @@ def _tables() -> tuple[np.ndarray, np.ndarray]:
     flags = np.zeros(0x10001, dtype=np.uint8)  # index 0x10000: any astral character
     for bit, cps in ((_SP, _SP_CPS), (_CJKP, _CJKP_CPS), (_BREAK, _BREAK_CPS), (_HALF_BIT, _HALF_CPS)):
         flags[cps] |= bit
-    flags[:0x10000][is_cjk(np.arange(0x10000, dtype=np.uint32))] |= _CJK
+    flags[:0x10000][is_cjk_array(np.arange(0x10000, dtype=np.uint32))] |= _CJK
     pair = np.zeros(0x10001, dtype=np.uint8)
     for code, ch in enumerate(_PAIR_CHARS, start=1):
         pair[ord(ch)] = code

@@ -24,6 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ..document import Document, Line, nonws_len
+from ..garble import is_cjk_array
 from ..registry import stage
 
 STAGE = "dedupe"
@@ -371,7 +372,7 @@ def _window_logp(cp: np.ndarray, a: np.ndarray, b: np.ndarray, flu: _Fluency) ->
     np.add.at(cover, np.clip(a, 0, n), 1)
     np.add.at(cover, np.clip(b, 0, n), -1)
     inwin = np.cumsum(cover[:n]) > 0
-    cjk = _cjk_mask(cp)
+    cjk = is_cjk_array(cp)
     pos = np.flatnonzero(inwin & cjk)
     if pos.size == 0:
         return pos, np.zeros(0)
@@ -379,16 +380,6 @@ def _window_logp(cp: np.ndarray, a: np.ndarray, b: np.ndarray, flu: _Fluency) ->
     first = ~cjk[prevpos] | (pos == 0)
     prev = np.where(pos > 0, cp[prevpos], 0).astype(np.uint32)
     return pos, flu.g.model().logp(prev, cp[pos].astype(np.uint32), first)
-
-
-def _cjk_mask(cp: np.ndarray) -> np.ndarray:
-    """CJK as the garble model counts it (`garble.char_logp`)."""
-    return (
-        ((cp >= 0x4E00) & (cp <= 0x9FFF))
-        | ((cp >= 0x3400) & (cp <= 0x4DBF))
-        | ((cp >= 0xF900) & (cp <= 0xFAFF))
-        | ((cp >= 0x20000) & (cp <= 0x3134F))
-    )
 
 
 def _block_repeats(keys: list[str], units: list[int], long_chars: int) -> dict[int, int]:
