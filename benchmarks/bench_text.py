@@ -37,23 +37,22 @@ def time_ocrclean(texts: list[str], repeat: int) -> float:
 
     pipe = Pipeline("default")
     pipe.clean_text("预热文本。")  # load jieba/OpenCC/garble tables outside the timing
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
-        for t in texts:
-            pipe.clean_text(t)
-        best = min(best, time.process_time() - t0)
-    return best
+    return best_cpu(pipe.clean_text, texts, repeat)
 
 
 def time_ftfy(texts: list[str], repeat: int) -> float:
     import ftfy
 
+    return best_cpu(ftfy.fix_text, texts, repeat)
+
+
+def best_cpu(fn, texts: list[str], repeat: int) -> float:
+    """CPU seconds of `fn` over every text, the best of `repeat` passes."""
     best = float("inf")
     for _ in range(repeat):
         t0 = time.process_time()
         for t in texts:
-            ftfy.fix_text(t)
+            fn(t)
         best = min(best, time.process_time() - t0)
     return best
 
