@@ -22,6 +22,7 @@ import re
 from ..document import Document, Line
 from ..registry import stage
 from ..textops import CJK_CLASS, count_changes, has_cjk
+from .boilerplate import CONTINUATION
 
 NAME = "markup"
 
@@ -145,7 +146,8 @@ def strip_inline_markdown(doc: Document, text: str, src) -> str:
     return text
 
 
-_LEAD_MARKER = re.compile(r"^[ \t]*[(（][ \t]*(?:上接|紧接|接|下转|转|续)[^()（）\n]{1,12}[)）][ \t]*")
+# the boilerplate stage's own continuation-marker pattern, at the start of a line
+_LEAD_MARKER = re.compile(r"^[ \t]*(?:" + CONTINUATION.pattern + r")[ \t]*")
 
 
 def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
