@@ -137,26 +137,61 @@ class _Model:
         self._dense_end = np.where(known, self.end_ratio[i], 1.0)
         self._rank, self._mat = rank, mat
 
-    def _bigram_cond_bmp(self, prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
-        """`_bigram_cond` of BMP code point pairs: the dense matrix, the hash for the rest."""
-        rp, rc = self._rank[prev], self._rank[cur]
-        out = self._mat[rp * (_DENSE_N + 1) + rc]
-        miss = np.flatnonzero((rp == _DENSE_N) | (rc == _DENSE_N))
-        if miss.size:
-            out[miss] = self._bigram_cond((prev[miss].astype(np.uint64) << _SHIFT) | cur[miss].astype(np.uint64))
-        return out
+    def _build_log_dense(self) -> None:
+        """`logp` itself tabulated for the dense characters: log(cond + end*start) is a
+        function of the pair alone, so one gather replaces two table reads, a bigram
+        gather and a log per character (float32, the precision of the tables; 16 MB).
+        Row N holds a run's first character (log start), row N+1 and column N are NaN:
+        a predecessor or character outside the matrix, computed the long way."""
+        if not hasattr(self, "_mat"):
+            self._build_dense()
+        n = _DENSE_N
+        top = np.full(n, -1, dtype=np.int64)
+        live = np.flatnonzero(self._rank < n)
+        top[self._rank[live]] = live
+        have = top >= 0
+        start = np.where(have, self._dense_start[np.maximum(top, 0)], 0.0)
+        end = np.where(have, self._dense_end[np.maximum(top, 0)], 1.0)
+        lmat = np.full((n + 2, n + 1), np.nan, dtype=np.float32)
+        p = self._mat.reshape(n + 1, n + 1)[:n, :n] + end[:, None] * start[None, :]
+        lmat[:n, :n] = np.log(np.maximum(p, _FLOOR))
+        lmat[n, :n] = np.log(np.maximum(start, _FLOOR))
+        self._lmat = lmat.ravel()
+        self._lstart = np.log(np.maximum(self._dense_start, _FLOOR))
+        self._row = np.where(self._rank < n, self._rank, n + 1).astype(np.int32) * np.int32(n + 1)
 
     def _logp_bmp(self, prev: np.ndarray, cur: np.ndarray, first: np.ndarray) -> np.ndarray:
         """`logp` for BMP code points from the dense tables (bigrams only where needed)."""
-        if not hasattr(self, "_mat"):
-            self._build_dense()
-        start = self._dense_start[cur]
-        end = np.where(first, 1.0, self._dense_end[prev])
-        cond = np.zeros(cur.shape, dtype=np.float32)
-        inner = np.flatnonzero(~first)
-        cond[inner] = self._bigram_cond_bmp(prev[inner], cur[inner])
-        p = cond + end * start
-        return np.log(np.maximum(p, _FLOOR))
+        if not hasattr(self, "_lmat"):
+            self._build_log_dense()
+        row = np.where(first, np.int32(_DENSE_N * (_DENSE_N + 1)), self._row[prev])
+        return self._logp_gather(prev, cur, first, row, self._rank[cur])
+
+    def logp_run(self, cur: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """`logp` where each character's predecessor is the one before it in `cur`
+        (CJK runs, `first` marking where one starts): each table is read once a character."""
+        prev = np.empty_like(cur)
+        prev[:1] = 0
+        prev[1:] = cur[:-1]
+        if not cur.size or int(cur.max()) >= 0x10000:
+            return self.logp(prev, cur, first)
+        if not hasattr(self, "_lmat"):
+            self._build_log_dense()
+        row = self._row[prev]
+        row[first] = _DENSE_N * (_DENSE_N + 1)
+        return self._logp_gather(prev, cur, first, row, self._rank[cur])
+
+    def _logp_gather(self, prev, cur, first, row, col) -> np.ndarray:
+        """One gather from the log matrix; the few NaNs (characters outside it) the long way."""
+        row += col
+        out = self._lmat[row].astype(np.float64)
+        miss = np.flatnonzero(np.isnan(out))
+        if miss.size:
+            pm, cm, fm = prev[miss], cur[miss], first[miss]
+            cond = self._bigram_cond((pm.astype(np.uint64) << _SHIFT) | cm.astype(np.uint64))
+            p = np.where(fm, 0.0, cond) + np.where(fm, 1.0, self._dense_end[pm]) * self._dense_start[cm]
+            out[miss] = np.log(np.maximum(p, _FLOOR))
+        return out
 
     def _index(self, cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if cp.size and int(cp.max()) < 0x10000:
@@ -279,13 +314,9 @@ def char_logp_cps(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pos = np.flatnonzero(cjk)
     if pos.size == 0:
         return pos, np.zeros(0)
-    cur = cp[pos]
-    prev = np.empty_like(cur)
-    prev[0] = 0
-    prev[1:] = cp[pos[:-1]]
     first = np.ones(pos.size, dtype=bool)
     first[1:] = pos[1:] != pos[:-1] + 1
-    return pos, model().logp(prev, cur, first)
+    return pos, model().logp_run(cp[pos], first)
 
 
 def fluency(text: str) -> float:
