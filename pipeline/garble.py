@@ -216,6 +216,17 @@ class _Model:
         return np.log(np.maximum(p, _FLOOR))
 
 
+def warm() -> _Model:
+    """The model with every lazily built table built (the dense log matrix and the
+    bigram hash): a process pool forks after this, so no worker builds them again."""
+    m = model()
+    if not hasattr(m, "_lmat"):
+        m._build_log_dense()
+    if not hasattr(m, "_table"):
+        m._build_hash()
+    return m
+
+
 def _dict_path() -> Path:
     import jieba
 
