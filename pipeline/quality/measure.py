@@ -209,12 +209,13 @@ def _measure(text: str) -> Measures:
     is_nl = cp == 10
     nl = np.flatnonzero(is_nl)
     n_lines = nl.size + 1
-    line_of = np.zeros(cp.size, dtype=np.int64)  # a newline belongs to the line it ends
-    line_of[nl[nl + 1 < cp.size] + 1] = 1
-    np.cumsum(line_of, out=line_of)
+    # line k holds positions [edges[k], edges[k+1]) (a newline belongs to the line it ends):
+    # positions are bucketed by bisection at the line edges, no per-character line index
+    edges = np.concatenate(([0], nl + 1, [cp.size + 1]))
 
     def per_line(pos: np.ndarray) -> np.ndarray:
-        return np.bincount(line_of[pos], minlength=n_lines) if pos.size else np.zeros(n_lines, np.int64)
+        """Count of sorted positions `pos` on each line."""
+        return np.diff(np.searchsorted(pos, edges))
 
     idx = np.minimum(cp, 0x10000)
     f = _FLAGS[idx]
@@ -224,9 +225,9 @@ def _measure(text: str) -> Measures:
     nonws = _per_line_mask(~(sp | is_nl | (cp == 13)), nl, cp.size)
     n_cjk = _per_line_mask(cjk, nl, cp.size)
     pos, lp = char_logp_cps(cp)
-    lp_line = line_of[pos]
-    n_lp = np.bincount(lp_line, minlength=n_lines)
-    s_lp = np.bincount(lp_line, weights=lp, minlength=n_lines)
+    at_edge = np.searchsorted(pos, edges)
+    n_lp = np.diff(at_edge)
+    s_lp = np.diff(np.concatenate(([0.0], np.cumsum(lp)))[at_edge])
     flu = np.where(n_lp >= MIN_CJK, s_lp / np.maximum(n_lp, 1), NEUTRAL)
 
     counts = {
@@ -237,7 +238,8 @@ def _measure(text: str) -> Measures:
     }
     code = _PAIR_CODE[idx]
     at = np.flatnonzero(code)
-    by_code = np.bincount(line_of[at] * 32 + code[at], minlength=n_lines * 32).reshape(n_lines, 32)
+    line_at = np.searchsorted(nl, at)  # newlines before each position: its line
+    by_code = np.bincount(line_at * 32 + code[at], minlength=n_lines * 32).reshape(n_lines, 32)
     for name, pairs in PAIRS.items():
         bad = np.zeros(n_lines, dtype=bool)
         for o, c in pairs:
