@@ -81,9 +81,10 @@ def output_rel(path: Path, root: Path | None) -> Path:
     return Path(*parts)
 
 
-def inside(child: Path, parent: Path) -> bool:
+def inside(child: Path, parent: Path, resolved: bool = False) -> bool:
+    """`child` lies in `parent` once symbolic links are followed (`resolved`: parent already is)."""
     try:
-        child.resolve().relative_to(parent.resolve())
+        child.resolve().relative_to(parent if resolved else parent.resolve())
         return True
     except (ValueError, OSError):
         return False
@@ -160,11 +161,13 @@ def _link_problem(f: Path) -> str:
     return "broken symbolic link (its target does not exist)"
 
 
-def output_paths(out: Path, rel: Path) -> tuple[Path, Path]:
+def output_paths(out: Path, rel: Path, out_resolved: Path | None = None) -> tuple[Path, Path]:
+    """DIR/<rel>.txt and DIR/<rel>.report.json; `out_resolved` saves resolving `out` again."""
     txt = out / rel.parent / (rel.name + ".txt")
     rep = out / rel.parent / (rel.name + ".report.json")
+    base = out_resolved or out.resolve()
     for p in (txt, rep):
-        if not inside(p, out):
+        if not inside(p, base, resolved=True):
             raise ValueError(f"output path {p} escapes {out}")
     return txt, rep
 
@@ -203,13 +206,15 @@ def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True)
 
 
 def write_pair(oc: Outcome, txt: str, rep: str | None) -> None:
-    """The clean text and its report, each written atomically (text first)."""
+    """The clean text and its report, each written atomically (text first), and the
+    report's manifest line made here too: in a pool worker that work runs in parallel."""
     assert oc.text is not None and oc.report is not None
     oc.report["output"]["path"] = txt
     oc.report["output"]["report_path"] = rep
     write_atomic(Path(txt), oc.text)
     if rep is not None:
         write_atomic(Path(rep), dump_json(oc.report))
+    oc.extra["manifest_line"] = dump_json(oc.report, indent=None)
     oc.extra["written"] = True
 
 
@@ -237,9 +242,11 @@ def run_batch(
     tasks, errors = collect_tasks(paths, out)
     result = BatchResult(errors=list(errors))
     inputs = {_real(t.path) for t in tasks}
+    out_resolved = out.resolve()
+    where = {str(t.path): output_paths(out, t.rel, out_resolved) for t in tasks}
     safe: list[Task] = []
     for t in tasks:
-        if any(_real(p) in inputs for p in output_paths(out, t.rel)):
+        if any(_real(p) in inputs for p in where[str(t.path)]):
             result.errors.append(f"{t.path}: refusing to overwrite an input with its output (choose another --out)")
         else:
             safe.append(t)
@@ -275,7 +282,7 @@ def run_batch(
         # where each output goes: the local backend's workers write their own (in parallel)
         dests = {}
         for t in todo:
-            txt, rep = output_paths(out, t.rel)
+            txt, rep = where[str(t.path)]
             dests[str(t.path)] = (str(txt), str(rep) if write_report else None)
         for oc in mapper([str(t.path) for t in largest_first(todo)], config, jobs, dests=dests):
             task = by_path[oc.path]
@@ -342,7 +349,7 @@ def write_manifest(out: Path, tasks: list[Task], result: BatchResult) -> None:
         if oc is None:
             continue
         if oc.ok:
-            lines.append(dump_json(oc.report, indent=None))
+            lines.append(oc.extra.get("manifest_line") or dump_json(oc.report, indent=None))
         else:
             lines.append(
                 dump_json(
