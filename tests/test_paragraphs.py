@@ -84,8 +84,10 @@ def test_page_break_join_and_its_limits():
     b = "式、新动能。"
     doc = run(f"{a}\n\n{b}\n\n{PARAS[3]}")
     assert doc.lines[0].text == a + b and doc.lines[0].src == (1, 3)
-    # a heading, an indented start or a dash subtitle after an unfinished line starts anew
-    for nxt in ("（二）聚焦提高品质吸引力", "\u3000\u3000式样繁多的新动能不断涌现。", "——2024年3月5日在大会上"):
+    # a heading, an indented start or a dash subtitle after an unfinished line starts anew (an
+    # indented `式样…` would not: the output keeps no indent, and a word spanning the break,
+    # `新模|式`, is what a second run joins on, so the first run joins it too)
+    for nxt in ("（二）聚焦提高品质吸引力", "\u3000\u3000新的动能不断涌现。", "——2024年3月5日在大会上"):
         doc = run(f"{a}\n\n{nxt}\n\n{PARAS[3]}\n\n\u3000\u3000{PARAS[5]}")
         assert doc.lines[0].text == a
 

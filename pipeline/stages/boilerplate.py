@@ -292,14 +292,28 @@ def remove_page_numbers(doc: Document, out: list[Line], idx: list[int]) -> None:
             _rm(doc, out, i, "page-number")
 
 
-def remove_running_heads(
-    doc: Document, out: list[Line], idx: list[int], cfg: dict, blank: list[bool]
-) -> None:
-    """Short lines repeated on their own (blank lines around, as a page head sits) or at page edges."""
+_CLAUSE_START = frozenset("，,、；;：:。.）)")  # a line opening with these continues the one before
+_FRAGMENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,3}")  # the fragments stage's tiny lines
 
-    def isolated(i: int) -> bool:
-        return (i == 0 or blank[i - 1]) and (i + 1 >= len(blank) or blank[i + 1])
 
+def stands_alone(texts: list[str], k: int) -> bool:
+    """Whether non-blank line `k` reads as a line of its own rather than a piece of the
+    text around it: it does not open with clause punctuation, the next line does not
+    continue it, and it is not one of a run of tiny lines the fragments stage joins.
+
+    Blank lines are no evidence here: the paragraphs stage puts one between every two
+    paragraphs, so a decision that looked at them would change when the output is
+    cleaned again (`政府` / `政府政府` / `政府` becomes three blank-separated lines)."""
+    t = texts[k]
+    if t[0] in _CLAUSE_START or (k + 1 < len(texts) and texts[k + 1][0] in _CLAUSE_START):
+        return False
+    if _FRAGMENT.fullmatch(t):
+        return not any(0 <= j < len(texts) and _FRAGMENT.fullmatch(texts[j]) for j in (k - 1, k + 1))
+    return True
+
+
+def remove_running_heads(doc: Document, out: list[Line], idx: list[int], cfg: dict) -> None:
+    """Short lines repeated, each standing alone (`stands_alone`), or at page edges."""
     texts = [out[i].text.strip() for i in idx]
     count = Counter(t for t in texts if 2 <= len(t) <= cfg["running_head_max_chars"])
     paged = any(out[i].page is not None for i in idx)
@@ -312,20 +326,19 @@ def remove_running_heads(
             for i in {lines[0], lines[-1]}:
                 edges[out[i].text.strip()] += 1
     first = texts[0] if texts else ""
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    for k, t in enumerate(texts):
+        if t in count:
+            where[t].append(k)
     for t, n in count.items():
         if t[-1] in _END_PUNCT or _HEADING_LIKE.match(t) or "——" in t:
             continue
-        alone = all(isolated(i) for k, i in enumerate(idx) if texts[k] == t)
+        alone = all(stands_alone(texts, k) for k in where[t])
         # a page head repeats the title the document opens with: twice is enough then
         title_again = alone and n >= 2 and t == first
         if (alone and n >= cfg["running_head_min"]) or (paged and n >= 2 and edges[t] == n) or title_again:
-            keep_first = t == first
-            for k, i in enumerate(idx):
-                if texts[k] == t:
-                    if keep_first:
-                        keep_first = False
-                        continue
-                    _rm(doc, out, i, "running-head")
+            for k in where[t][1:] if t == first else where[t]:
+                _rm(doc, out, idx[k], "running-head")
 
 
 @stage(
@@ -345,7 +358,6 @@ def remove_running_heads(
 def run(doc: Document, cfg: dict) -> Document:
     """Web chrome, continuation markers, metadata lines, page numbers, running heads."""
     out = list(doc.lines)
-    blank = [not ln.text.strip() for ln in out]
     for i, ln in enumerate(out):
         if ln.text and ln.text.isspace():
             out[i] = ln.with_text("")
@@ -370,6 +382,6 @@ def run(doc: Document, cfg: dict) -> Document:
     if cfg["page_numbers"]:
         remove_page_numbers(doc, out, nonblank())
     if cfg["running_heads"]:
-        remove_running_heads(doc, out, nonblank(), cfg, blank)
+        remove_running_heads(doc, out, nonblank(), cfg)
     doc.lines = out
     return doc

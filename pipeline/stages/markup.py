@@ -31,7 +31,8 @@ BULLETS = "●○■□◆◇▲△★☆•▪▫◼◻▶►◎◉❖➢➤♦
 # Anything any rule could act on; a line without these is skipped outright.
 _TRIGGER = re.compile(r"[<>&#*_^$\\\[`+\-|" + BULLETS + "]")
 
-_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})(?=[ \t]|$|[^#\w]|[" + CJK_CLASS + "])[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
+# any indent: the output strips it, so `    ## 标题` must read as the heading it becomes
+_HEADING = re.compile(r"^[ \t]*(#{1,6})(?=[ \t]|$|[^#\w]|[" + CJK_CLASS + "])[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
 # in a heading: leading icons misread as text, then a stray list number before CJK
 _HEAD_ICON = re.compile(r"^[#/\\|｜" + BULLETS + r"\s]+")
 _HEAD_NUMBER = re.compile(r"^(\d{1,3})[ \t]+(?=[" + CJK_CLASS + "])")
@@ -132,22 +133,23 @@ def strip_latex(doc: Document, text: str, src) -> str:
     return text
 
 
-def strip_inline_markdown(doc: Document, text: str, src) -> str:
+def strip_inline_markdown(doc: Document, text: str, src, chinese: bool = True) -> str:
+    """Images, links, bold, italic. `chinese`: the document holds Chinese text (see `run`)."""
     if "![" in text:
         text = _strip_keep(doc, "markdown-image", _IMAGE, text, src, lambda m: "")
     if "](" in text:
         text = _strip_keep(doc, "markdown-link", _LINK, text, src, lambda m: m.group(1))
     if "**" in text or "__" in text:
         text = _strip_keep(doc, "markdown-bold", _BOLD, text, src, lambda m: m.group(1) or m.group(2))
-        if "**" in text and has_cjk(text):  # an unpaired `**` in Chinese text is markup, not a power
+        if "**" in text and chinese:  # an unpaired `**` in Chinese text is markup, not a power
             text = _strip_keep(doc, "markdown-bold", _ORPHAN_BOLD, text, src, lambda m: "")
     if "*" in text:
         text = _strip_keep(doc, "markdown-italic", _ITALIC_CJK, text, src, lambda m: m.group(1))
     return text
 
 
-# the boilerplate stage's own continuation-marker pattern, at the start of a line
-_LEAD_MARKER = re.compile(r"^[ \t]*(?:" + CONTINUATION.pattern + r")[ \t]*")
+# the boilerplate stage's own continuation-marker pattern, at the start of a line (one or more)
+_LEAD_MARKER = re.compile(r"^[ \t]*(?:(?:" + CONTINUATION.pattern + r")[ \t]*)+")
 
 
 def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
@@ -175,19 +177,22 @@ def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
     return body, True
 
 
-def clean_line(doc: Document, ln: Line) -> Line | None:
+def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
     """All markup rules on one line; None when the line itself was pure markup."""
     text = ln.text
     src = ln.src
     if _FENCE.match(text) or _RULE_LINE.match(text):
         doc.record_removal(NAME, "markdown-rule", text, src)
         return None
-    text = strip_html(doc, text, src)
     kind = ln.kind
     meta = None
-    # inline markup can hide line-start markup (`**# 标题`): repeat until nothing changes
-    for _ in range(3):
+    # removing markup can make markup: inline markup hides line-start markup (`**# 标题`), a
+    # tag taken out of a tag leaves one (`<<b></b>b>`), an entity comes out of `&**nbsp;`.
+    # A second run would take those out, so repeat until nothing changes; every rule only
+    # ever shortens the line, so this ends (one round, two when anything was found)
+    while True:
         start_text = text
+        text = strip_html(doc, text, src)
         # a newspaper continuation marker can stand before line-start markup (`(上接5版)## 标题`):
         # set it aside so the markup after it is seen; the boilerplate stage removes the marker
         lead = _LEAD_MARKER.match(text)
@@ -222,7 +227,7 @@ def clean_line(doc: Document, ln: Line) -> Line | None:
             if text == before:
                 break
         text = prefix + text
-        text = strip_inline_markdown(doc, text, src)
+        text = strip_inline_markdown(doc, text, src, chinese)
         text = strip_latex(doc, text, src)
         if text == start_text:
             break
@@ -239,11 +244,16 @@ def run(doc: Document, cfg: dict) -> Document:
     """Markdown, HTML, LaTeX and decorative-bullet markup removed, text kept."""
     out: list[Line] = []
     changed = False
+    # whether the document holds Chinese, not the line: a later join must not change the
+    # decision (`政府……- 12 -` / `,**` is one paragraph in the output)
+    chinese: bool | None = None
     for ln in doc.lines:
         if not ln.text or not _TRIGGER.search(ln.text):
             out.append(ln)
             continue
-        new = clean_line(doc, ln)
+        if chinese is None and "**" in ln.text:
+            chinese = any(has_cjk(x.text) for x in doc.lines)
+        new = clean_line(doc, ln, bool(chinese))
         if new is not ln:
             changed = True
             out.append(new if new is not None else Line("", ln.src, ln.page, ln.conf))

@@ -369,6 +369,39 @@ def in_clean_form(items: list[_Item]) -> bool:
     ) and not items[0].indented
 
 
+def settle(groups: list[list[_Item]], para: list[str], cfg: dict, breaks: int) -> tuple[list[list[_Item]], int]:
+    """Join the paragraphs a second run would join, until none is left.
+
+    A second run sees the output in clean form, whole paragraphs on both sides of
+    every break and none of this run's evidence (line kinds, markers, wrap widths,
+    document statistics): `break_join` there decides on the two texts alone. The
+    first run decided on the next *line*, which may have grown into a longer
+    paragraph since (a title-like `度降至26微克/立方米，空气质` became a sentence), so
+    the pairs are judged again that way. Joining only makes both sides longer, which
+    can only allow more joins, so the sweeps stop; after the last one no pair would
+    be joined, and cleaning the output again joins nothing."""
+    clean = _Decider([], cfg, None)
+    clean.breaks_rare = False
+
+    def plain(text: str) -> _Item:
+        return _Item(Line(text, (0, 0)), text, False)
+
+    while len(groups) > 1:
+        out_g, out_p = [groups[0]], [para[0]]
+        for g, t in zip(groups[1:], para[1:], strict=True):
+            if clean.break_join(plain(out_p[-1]), plain(t)):
+                out_g[-1] = out_g[-1] + g
+                out_p[-1] = _join_text(out_p[-1], t)
+                breaks += 1
+            else:
+                out_g.append(g)
+                out_p.append(t)
+        if len(out_g) == len(groups):
+            break
+        groups, para = out_g, out_p
+    return groups, breaks
+
+
 @stage(
     STAGE,
     defaults={
@@ -424,6 +457,8 @@ def run(doc: Document, cfg: dict) -> Document:
                 continue
         groups.append([it])
         para.append(it.text)
+    if cfg["join_breaks"]:
+        groups, breaks = settle(groups, para, cfg, breaks)
     doc.lines = [_merge(g, cfg) for g in groups]
     limit = int(cfg["max_paragraph_chars"])
     if limit and any(len(ln.text) > limit for ln in doc.lines):

@@ -195,7 +195,9 @@ def _quotes(flags: list, line: _Line, text: str, found, counts) -> None:
             )
 
 
-def _parens(line: _Line, text: str, found, counts) -> None:
+def _parens(line: _Line, text: str, found, counts) -> list[tuple[int, int]]:
+    """Brackets converted on their own evidence (a full-width half, Chinese inside); the
+    rest, pairs (a, b) and loose ones (p, p), come back for `_context_sweep`."""
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     loose: list[int] = []
@@ -209,57 +211,76 @@ def _parens(line: _Line, text: str, found, counts) -> None:
             else:
                 loose.append(m.start())
     loose.extend(stack)
+    rest = [(p, p) for p in loose if text[p] in "()"]
     for a, b in pairs:
         if text[a] == "（" and text[b] == "）":
             continue
-        if (
-            text[a] == "（"
-            or text[b] == "）"
-            or _IDEO.search(text, a, b) is not None
-            or _ctx(line.left(a))
-            or _ctx(line.right(b + 1))
-        ):
-            for pos, new in ((a, "（"), (b, "）")):
-                if text[pos] in "()":
-                    line.put(pos, pos + 1, new)
-                    counts["paren"] = counts.get("paren", 0) + 1
-    for p in loose:
-        if text[p] in "()" and (_ctx(line.left(p)) or _ctx(line.right(p + 1))):
-            line.put(p, p + 1, "（" if text[p] == "(" else "）")
+        if text[a] == "（" or text[b] == "）" or _IDEO.search(text, a, b) is not None:
+            _put_parens(line, text, a, b, counts)
+        else:
+            rest.append((a, b))
+    return rest
+
+
+def _put_parens(line: _Line, text: str, a: int, b: int, counts) -> None:
+    for pos, new in ((a, "（"), (b, "）")):
+        if text[pos] in "()":
+            line.put(pos, pos + 1, "（" if text[pos] == "(" else "）")
             counts["paren"] = counts.get("paren", 0) + 1
 
 
-def _singles(line: _Line, text: str, found, counts: dict[str, int], delta: list[int]) -> None:
-    for m in found:
-        tok = m.group()
-        a, b = m.start(), m.end()
-        if line.buf[a] != tok[0] or tok in "“”‘’（）\"'()":
-            continue
-        if tok in _FULL:
-            if _ctx(line.left(a)) or _ctx(line.right(b)):
-                line.put(a, b, _FULL[tok])
-                counts[_RULE[tok]] = counts.get(_RULE[tok], 0) + 1
-        elif tok == ".":
-            lch, rch = line.left(a), line.right(b)
-            ends = rch == ""
-            if (_ideo(lch) or lch in _CLOSING_CJK or (ends and lch in "%‰" and _IDEO.search(text))) and (
-                ends or _ideo(rch) or rch in _OPENING_CJK
-            ):
-                line.put(a, b, "。")
-                counts["period"] = counts.get("period", 0) + 1
-        elif tok[0] in ".。…":
-            if tok == "……" or (tok[0] == "…" and len(tok) > 2):
-                continue
-            if tok[0] == "。" or _ctx(line.left(a)) or _ctx(line.right(b)):
-                line.put(a, b, "……")
-                counts["ellipsis"] = counts.get("ellipsis", 0) + 1
-                delta[0] += len(tok) - 2
-        elif tok[0] in "-―":
-            # `――` (U+2015, the GB2312 dash as some codecs map it) is a Chinese dash anywhere
-            if tok[0] == "―" or _ctx(line.left(a)) or _ctx(line.right(b)):
-                line.put(a, b, "——")
-                counts["dash"] = counts.get("dash", 0) + 1
-                delta[0] += len(tok) - 2
+def _context_sweep(
+    line: _Line, text: str, found, brackets: list[tuple[int, int]], counts: dict[str, int], delta: list[int]
+) -> None:
+    """Marks converted by their context, brackets (`_parens`) included. A converted mark is
+    context for its neighbours, so a run of marks (`,,,,,现在`, `(),(),()政府`) converts from
+    whichever end touches Chinese: one sweep left to right carries context rightwards, one
+    back carries it leftwards (a bracket pair looks out at both its ends; a mark already
+    converted no longer matches its token and is skipped). Repeating whole passes
+    instead would take one pass per mark of the run, and a second run of the stage would
+    find what the last pass left."""
+    units = [(m.start(), m.end() - 1, m) for m in found if m.group() not in "“”‘’（）\"'()"]
+    units += [(a, b, None) for a, b in brackets]
+    units.sort(key=lambda u: u[0])
+    back = sorted(units, key=lambda u: -u[1])
+    for a, b, m in [*units, *back]:
+        if m is None:
+            if line.buf[a] in "()" and (_ctx(line.left(a)) or _ctx(line.right(b + 1))):
+                _put_parens(line, text, a, b, counts)
+        else:
+            _single(line, text, m, counts, delta)
+
+
+def _single(line: _Line, text: str, m, counts: dict[str, int], delta: list[int]) -> None:
+    tok = m.group()
+    a, b = m.start(), m.end()
+    if line.buf[a] != tok[0]:
+        return
+    if tok in _FULL:
+        if _ctx(line.left(a)) or _ctx(line.right(b)):
+            line.put(a, b, _FULL[tok])
+            counts[_RULE[tok]] = counts.get(_RULE[tok], 0) + 1
+    elif tok == ".":
+        lch, rch = line.left(a), line.right(b)
+        ends = rch == ""
+        if (_ideo(lch) or lch in _CLOSING_CJK or (ends and lch in "%‰" and _IDEO.search(text))) and (
+            ends or _ideo(rch) or rch in _OPENING_CJK
+        ):
+            line.put(a, b, "。")
+            counts["period"] = counts.get("period", 0) + 1
+    elif tok[0] in ".。…":
+        if tok == "……" or (tok[0] == "…" and len(tok) > 2):
+            return
+        if tok[0] == "。" or _ctx(line.left(a)) or _ctx(line.right(b)):
+            line.put(a, b, "……")
+            counts["ellipsis"] = counts.get("ellipsis", 0) + 1
+            delta[0] += len(tok) - 2
+    elif tok[0] in "-―":
+        # `――` (U+2015, the GB2312 dash as some codecs map it) is a Chinese dash anywhere
+        if tok[0] == "―" or _ctx(line.left(a)) or _ctx(line.right(b)):
+            line.put(a, b, "——")
+            counts["dash"] = counts.get("dash", 0) + 1
+            delta[0] += len(tok) - 2
 
 
 def _fix_once(text: str, cfg: dict, counts: dict[str, int], delta: list[int], flags: list) -> str:
@@ -269,8 +290,7 @@ def _fix_once(text: str, cfg: dict, counts: dict[str, int], delta: list[int], fl
     if found:
         if cfg["quotes"]:
             _quotes(flags, line, text, found, counts)
-        _parens(line, text, found, counts)
-        _singles(line, text, found, counts, delta)
+        _context_sweep(line, text, found, _parens(line, text, found, counts), counts, delta)
     return line.text() if sum(counts.values()) != before else text
 
 
