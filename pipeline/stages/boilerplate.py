@@ -65,7 +65,10 @@ _KEY = (
     r"索引号|主题分类|发布机构|发文机关|发布日期|发布时间|发表时间|成文日期|文号|发文字号|来源|信息来源|稿源"
     r"|时间|日期|作者|编辑|责任编辑|阅读量|阅读次数|浏览次数|点击数"
 )
-_KEY_RE = re.compile(r"(?:^|(?<=\s)|(?<=[（(]))(" + _KEY + r")\s*[:：]")
+# a key anywhere in a metadata line, not only after a space: the punctuation stage removes
+# the space before Chinese (`来源：新华社 时间：…` -> `来源：新华社时间：…`), and a second run
+# must split the line the same way
+_KEY_RE = re.compile(r"(" + _KEY + r")\s*[:：]")
 _META_LINE = re.compile(r"^[（(]?\s*(?:" + _KEY + r")\s*[:：]")
 _COUNT_KEYS = frozenset("阅读量 阅读次数 浏览次数 点击数".split())
 _DATE_KEYS = frozenset("发布日期 发布时间 发表时间 成文日期 时间 日期".split())
@@ -185,7 +188,8 @@ def _pairs(t: str) -> list[tuple[str, str]] | None:
     for n, m in enumerate(keys):
         end = keys[n + 1].start() if n + 1 < len(keys) else len(body)
         val = body[m.end() : end].strip()
-        if len(val) > 40 or "。" in val:
+        # a sentence end or an ellipsis is prose (`。。。` is the `……` of the output)
+        if len(val) > 40 or "。" in val or "…" in val:
             return None
         if m.group(1) in _DATE_KEYS and val and not re.match(r"^\d{4}", val):
             return None
@@ -220,7 +224,7 @@ def extract_metadata(doc: Document, out: list[Line], idx: list[int], cfg: dict) 
                     and not _META_LINE.match(nxt)
                     and _is_chrome_line(nxt) is False
                 ):
-                    if not any(c in nxt for c in "。，；！？"):
+                    if not any(c in nxt for c in "。，；！？…"):
                         pairs[-1] = (key, nxt)
                         taken.append(zone[k + 1])
                         k += 1

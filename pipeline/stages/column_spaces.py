@@ -11,18 +11,22 @@ or numbers (`Made in China 2025`, and `1 000`, which may be digit grouping)
 stay. Leading indentation is left to the
 paragraph stage; only spaces inside a line are touched.
 
-Half-width punctuation right after Chinese (`政府,.`) is read as the
-full-width mark the punctuation stage will make of it, so a space after it is
-judged the same before and after that stage (cleaning is idempotent).
+Half-width punctuation right after Chinese (`政府,.`), and every mark the
+punctuation stage will make full-width (`1. --报告`, the `)` of a bracket with
+Chinese inside), is read as Chinese punctuation, so a space beside it is judged
+the same before and after that stage (cleaning is idempotent).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from ..document import Document
 from ..registry import stage
 from ..textops import CJK_PUNCT, CJK_RANGE
+from .punctuation import converted_positions
 
 NAME = "column_spaces"
 _C = rf"[{CJK_RANGE}{re.escape(CJK_PUNCT)}\uff01-\uff0f\uff1a-\uff20\u3001-\u3003\ue000]"  # CJK char or punctuation
@@ -32,6 +36,7 @@ _OTHER = rf"(?:{_C}|[0-9A-Za-z]|{_ASCII_P})"
 # full-width form: the spaces are judged on a shadow copy where it reads as _P_CJK.
 _P_CJK = "\ue000"
 _IN_CJK = re.compile(rf"(?<={_C}){_ASCII_P}+")
+_HALF_MARK = re.compile(r"""[,.:;!?()"'\-…―]|。。。""")  # what the punctuation stage converts
 _SP = r"[ \t\u3000\u00a0]+"
 # a space run with CJK on one side and CJK/digit/Latin/ASCII punctuation on the other,
 # or between ASCII punctuation that directly follows CJK and what comes next.
@@ -49,8 +54,16 @@ def squeeze(text: str) -> tuple[str, int]:
     """`text` without wrap spaces inside Chinese, and how many runs went."""
     head = len(text) - len(text.lstrip())
     body, total = text[head:], 0
+    # the marks the punctuation stage will make full-width read as Chinese punctuation
+    # (`93 .)` inside `(…)` with Chinese in it is `93 .）` in the output)
+    marks = converted_positions(body) if _HALF_MARK.search(body) else []
     for _ in range(4):  # a removed space can put punctuation next to Chinese: look again
         shadow = _IN_CJK.sub(lambda m: _P_CJK * len(m.group()), body)
+        if marks:
+            chars = list(shadow)
+            for i in marks:
+                chars[i] = _P_CJK
+            shadow = "".join(chars)
         spans = [m.span() for m in _SPACE.finditer(shadow)]
         if not spans:
             break
@@ -60,6 +73,10 @@ def squeeze(text: str) -> tuple[str, int]:
             pos = b
         out.append(body[pos:])
         body, total = "".join(out), total + len(spans)
+        if marks:  # spaces only went: each mark moves left by the spaces removed before it
+            starts = [a for a, _ in spans]
+            cut = list(accumulate(b - a for a, b in spans))
+            marks = [i - (cut[k - 1] if (k := bisect_right(starts, i)) else 0) for i in marks]
     return text[:head] + body, total
 
 

@@ -223,7 +223,7 @@ def _parens(line: _Line, text: str, found, counts) -> list[tuple[int, int]]:
 
 
 def _put_parens(line: _Line, text: str, a: int, b: int, counts) -> None:
-    for pos, new in ((a, "（"), (b, "）")):
+    for pos in (a, b):
         if text[pos] in "()":
             line.put(pos, pos + 1, "（" if text[pos] == "(" else "）")
             counts["paren"] = counts.get("paren", 0) + 1
@@ -292,6 +292,23 @@ def _fix_once(text: str, cfg: dict, counts: dict[str, int], delta: list[int], fl
             _quotes(flags, line, text, found, counts)
         _context_sweep(line, text, found, _parens(line, text, found, counts), counts, delta)
     return line.text() if sum(counts.values()) != before else text
+
+
+def converted_positions(text: str) -> list[int]:
+    """Where one pass of this stage puts a full-width mark into `text` (every position of a
+    converted token): the column-space stage, which runs first, judges a space beside such
+    a mark as beside the Chinese punctuation it will be, so that cleaning the output
+    again judges it the same way."""
+    line = _Line(text)
+    found = [m for m in _MARKS.finditer(text) if not line.prot[m.start()]]
+    if not found:
+        return []
+    counts: dict[str, int] = {}
+    _quotes([], line, text, found, counts)
+    _context_sweep(line, text, found, _parens(line, text, found, counts), counts, [0])
+    if not counts:
+        return []
+    return [i for i, (a, b) in enumerate(zip(text, line.buf, strict=True)) if a != b]
 
 
 def fix_line(doc: Document, ln: Line, cfg: dict) -> str:
