@@ -27,7 +27,7 @@ Headings (`一、…`, `（一）…`, `1. …`), sentences and a real title sta
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from ..document import Document, Line
 from ..registry import stage
@@ -246,37 +246,46 @@ def extract_metadata(doc: Document, out: list[Line], idx: list[int], cfg: dict) 
         doc.metadata.pop("fields", None)
 
 
-def remove_continuations(doc: Document, out: list[Line]) -> None:
-    for i, ln in enumerate(out):
-        t = ln.text
-        if not t or ("接" not in t and "转" not in t and "续" not in t):
-            continue
-        ms = list(CONTINUATION.finditer(t))
+def strip_markers(doc: Document, text: str, src: tuple[int, int], stage: str = NAME) -> str:
+    """`text` without its continuation markers, each recorded and kept in
+    `metadata["continuation_markers"]`; again until none is left (taking a marker out of
+    another leaves one: `(上(上接5版)接5版)`). The paragraphs stage calls this on the lines
+    it joins: a marker cut by a line break (`(上接` / `5版)`) is whole only then."""
+    while "接" in text or "转" in text or "续" in text:
+        ms = list(CONTINUATION.finditer(text))
         if not ms:
-            continue
+            break
         markers = doc.metadata.setdefault("continuation_markers", [])
         for m in ms:
-            markers.append(
-                {"marker": m.group(0), "kind": m.group(1), "page": m.group(2), "source_line": ln.src[0]}
-            )
-            doc.record_removal(NAME, "continuation-marker", m.group(0), ln.src)
-        new = CONTINUATION.sub("", t)
+            markers.append({"marker": m.group(0), "kind": m.group(1), "page": m.group(2), "source_line": src[0]})
+            doc.record_removal(stage, "continuation-marker", m.group(0), src)
         last = ms[-1]
-        before = t[: last.start()].rstrip()
+        before = text[: last.start()].rstrip()
         if (
             last.group(1) in ("下转", "转")
             and before
-            and not t[last.end() :].strip()
+            and not text[last.end() :].strip()
             and before[-1] not in _SENT_END
         ):
             doc.flag(
                 "truncated",
                 "text continues on another page (下转 marker): the paragraph is cut off here",
                 before[-30:],
-                ln.src,
-                NAME,
+                src,
+                stage,
             )
-        out[i] = ln.with_text(new)
+        text = CONTINUATION.sub("", text)
+    return text
+
+
+def remove_continuations(doc: Document, out: list[Line]) -> None:
+    for i, ln in enumerate(out):
+        t = ln.text
+        if not t or ("接" not in t and "转" not in t and "续" not in t):
+            continue
+        new = strip_markers(doc, t, ln.src)
+        if new != t:
+            out[i] = ln.with_text(new)
 
 
 def remove_page_numbers(doc: Document, out: list[Line], idx: list[int]) -> None:
@@ -316,33 +325,71 @@ def stands_alone(texts: list[str], k: int) -> bool:
     return True
 
 
+# the marks the punctuation stage makes full-width in a short Chinese line
+_FOLD_MARKS = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
+
+
+def _head_keys(texts: list[str], max_chars: int) -> list[str | None]:
+    """Each line as the output will write it, as far as telling repeats apart goes: no
+    spaces (the column-space and punctuation stages take those out of Chinese), full-width
+    marks, simplified characters; None for a line too short or too long to be a head.
+    `綜合新闻` and `综合 新闻` are the same head as `综合新闻`: a second run sees them so."""
+    keys: list[str | None] = [None] * len(texts)
+    for k, t in enumerate(texts):
+        if len(t) <= 4 * max_chars:
+            key = "".join(t.split()).translate(_FOLD_MARKS)
+            if 2 <= len(key) <= max_chars:
+                keys[k] = key
+    if any(k is not None and not k.isascii() for k in keys):
+        from .t2s import to_simplified
+
+        ks = [k for k, key in enumerate(keys) if key is not None]
+        for k, key in zip(ks, to_simplified("\n".join(keys[k] for k in ks)).split("\n"), strict=True):  # type: ignore[misc]
+            keys[k] = key
+    return keys
+
+
+def running_heads(texts: list[str], min_count: int, max_chars: int, edge: set[int] | None = None) -> list[int]:
+    """Which of `texts` (the non-blank lines, stripped, in order) are running heads.
+
+    A short line that is no sentence end, heading or dash subtitle, repeated, every copy
+    standing alone (`stands_alone`), at least `min_count` times, or twice when it repeats
+    the line the document opens with (that first copy is its title and stays); or, when
+    pages are known, a line every copy of which sits at a page edge (`edge`: indices).
+    The paragraphs stage applies the same rule again once fragments, headline columns
+    and wrapped lines are joined: what a second run of the pipeline would remove, the
+    first must remove too."""
+    keys = _head_keys(texts, max_chars)
+    where: defaultdict[str, list[int]] = defaultdict(list)
+    for k, key in enumerate(keys):
+        if key is not None:
+            where[key].append(k)
+    first = keys[0] if keys else None
+    drop: list[int] = []
+    for key, ks in where.items():
+        n = len(ks)
+        if n < min(2, min_count) or key[-1] in _END_PUNCT or _HEADING_LIKE.match(key) or "——" in key:
+            continue
+        alone = all(stands_alone(texts, k) for k in ks)
+        # a page head repeats the title the document opens with: twice is enough then
+        title_again = alone and n >= 2 and key == first
+        at_edges = edge is not None and n >= 2 and all(k in edge for k in ks)
+        if (alone and n >= min_count) or at_edges or title_again:
+            drop += ks[1:] if key == first else ks
+    return drop
+
+
 def remove_running_heads(doc: Document, out: list[Line], idx: list[int], cfg: dict) -> None:
     """Short lines repeated, each standing alone (`stands_alone`), or at page edges."""
     texts = [out[i].text.strip() for i in idx]
-    count = Counter(t for t in texts if 2 <= len(t) <= cfg["running_head_max_chars"])
-    paged = any(out[i].page is not None for i in idx)
-    edges: defaultdict[str, int] = defaultdict(int)
-    if paged:
-        by_page: defaultdict[int, list[int]] = defaultdict(list)
-        for i in idx:
-            by_page[out[i].page].append(i)
-        for lines in by_page.values():
-            for i in {lines[0], lines[-1]}:
-                edges[out[i].text.strip()] += 1
-    first = texts[0] if texts else ""
-    where: defaultdict[str, list[int]] = defaultdict(list)
-    for k, t in enumerate(texts):
-        if t in count:
-            where[t].append(k)
-    for t, n in count.items():
-        if t[-1] in _END_PUNCT or _HEADING_LIKE.match(t) or "——" in t:
-            continue
-        alone = all(stands_alone(texts, k) for k in where[t])
-        # a page head repeats the title the document opens with: twice is enough then
-        title_again = alone and n >= 2 and t == first
-        if (alone and n >= cfg["running_head_min"]) or (paged and n >= 2 and edges[t] == n) or title_again:
-            for k in where[t][1:] if t == first else where[t]:
-                _rm(doc, out, idx[k], "running-head")
+    edge: set[int] | None = None
+    if any(out[i].page is not None for i in idx):
+        by_page: defaultdict[int | None, list[int]] = defaultdict(list)
+        for k, i in enumerate(idx):
+            by_page[out[i].page].append(k)
+        edge = {k for ks in by_page.values() for k in (ks[0], ks[-1])}
+    for k in running_heads(texts, cfg["running_head_min"], cfg["running_head_max_chars"], edge):
+        _rm(doc, out, idx[k], "running-head")
 
 
 @stage(
@@ -367,6 +414,7 @@ def run(doc: Document, cfg: dict) -> Document:
             out[i] = ln.with_text("")
     if cfg["continuation_markers"]:
         remove_continuations(doc, out)
+        doc.stats.setdefault(NAME, {})["markers"] = True  # the paragraphs stage: again on joined lines
 
     live: list[int] | None = None
 
@@ -387,5 +435,10 @@ def run(doc: Document, cfg: dict) -> Document:
         remove_page_numbers(doc, out, nonblank())
     if cfg["running_heads"]:
         remove_running_heads(doc, out, nonblank(), cfg)
+        # the paragraphs stage applies the rule again to the lines as they end up
+        doc.stats.setdefault(NAME, {})["running_heads"] = {
+            "min": cfg["running_head_min"],
+            "max_chars": cfg["running_head_max_chars"],
+        }
     doc.lines = out
     return doc

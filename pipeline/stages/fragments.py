@@ -33,22 +33,21 @@ def is_fragment(text: str, max_chars: int) -> bool:
     return 0 < len(s) <= max_chars and re.fullmatch(rf"[{CJK_RANGE}]+", s) is not None
 
 
-def find_runs(lines: list[Line], max_chars: int, max_gap: int, min_run: int) -> list[list[int]]:
-    """Indices of fragment lines forming runs (at most `max_gap` blank lines apart)."""
+def find_runs(lines: list[Line], max_chars: int, min_run: int) -> list[list[int]]:
+    """Indices of fragment lines forming runs: successive non-blank lines, however many
+    blank lines stand between them (the output puts one between every two paragraphs,
+    so a limit on them would judge a second run differently)."""
     runs: list[list[int]] = []
     cur: list[int] = []
-    blanks = 0
     for i, ln in enumerate(lines):
         if not ln.text.strip():
-            blanks += 1
             continue
-        if is_fragment(ln.text, max_chars) and (not cur or blanks <= max_gap):
+        if is_fragment(ln.text, max_chars):
             cur.append(i)
         else:
             if len(cur) >= min_run:
                 runs.append(cur)
-            cur = [i] if is_fragment(ln.text, max_chars) else []
-        blanks = 0
+            cur = []
     if len(cur) >= min_run:
         runs.append(cur)
     return runs
@@ -71,16 +70,12 @@ def join_score(parts: list[str]) -> float:
     return 0.5 * (junction + float(lp.mean()))
 
 
-def _tail(lines: list[Line], after: int, max_gap: int, max_tail: int, step: int = 1) -> int | None:
+def _tail(lines: list[Line], after: int, max_tail: int, step: int = 1) -> int | None:
     """The next non-blank line after `after` (before it, with step -1) if it could
     close (open) a vertical title."""
-    blanks = 0
     for j in range(after + step, len(lines) if step > 0 else -1, step):
         t = lines[j].text.strip()
         if not t:
-            blanks += 1
-            if blanks > max_gap:
-                return None
             continue
         if len(t) <= max_tail and not _SENTENCE_END.search(t) and " " not in t:
             return j
@@ -94,7 +89,6 @@ def _tail(lines: list[Line], after: int, max_gap: int, max_tail: int, step: int 
         "enabled": True,
         "max_chars": 3,  # a fragment line has at most this many characters
         "min_run": 2,  # fewer fragment lines in a row: leave alone
-        "max_gap": 2,  # blank lines allowed between fragments of one run
         "max_tail": 16,  # a closing line this short may end a vertical title
         "keep_above": -5.5,  # join score at least this: joined, not flagged
         "garbled_below": -6.0,  # join score below this: removed (in between: joined, flagged)
@@ -105,7 +99,7 @@ def run(doc: Document, cfg: dict) -> Document:
     if not cfg["enabled"] or doc.paragraphs:
         return doc
     lines = doc.lines
-    runs = find_runs(lines, cfg["max_chars"], cfg["max_gap"], cfg["min_run"])
+    runs = find_runs(lines, cfg["max_chars"], cfg["min_run"])
     if not runs:
         return doc
     replace: dict[int, tuple[int, list[Line]]] = {}  # first index -> (last index, new lines)
@@ -117,14 +111,14 @@ def run(doc: Document, cfg: dict) -> Document:
         if score >= cfg["garbled_below"]:  # garble never swallows a line
             # the short line that opens the title, then the one that closes it, when each
             # keeps the join fluent (`县政府召开十五` / `届` / `四` / `次全体(扩大)会议`)
-            head = _tail(lines, start, cfg["max_gap"], cfg["max_tail"], step=-1)
+            head = _tail(lines, start, cfg["max_tail"], step=-1)
             taken = any(a <= head <= b for a, (b, _) in replace.items()) if head is not None else True
             if not taken:
                 with_head = [lines[head].text.strip(), *parts]
                 head_score = join_score(with_head)
                 if head_score >= cfg["keep_above"] and head_score >= score - 0.3:
                     parts, score, start = with_head, head_score, head
-            tail = _tail(lines, last, cfg["max_gap"], cfg["max_tail"])
+            tail = _tail(lines, last, cfg["max_tail"])
             if tail is not None:
                 with_tail = [*parts, lines[tail].text.strip()]
                 tail_score = join_score(with_tail)

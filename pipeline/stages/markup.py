@@ -181,9 +181,6 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
     """All markup rules on one line; None when the line itself was pure markup."""
     text = ln.text
     src = ln.src
-    if _FENCE.match(text) or _RULE_LINE.match(text):
-        doc.record_removal(NAME, "markdown-rule", text, src)
-        return None
     kind = ln.kind
     meta = None
     # removing markup can make markup: inline markup hides line-start markup (`**# 标题`), a
@@ -191,6 +188,9 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
     # A second run would take those out, so repeat until nothing changes; every rule only
     # ever shortens the line, so this ends (one round, two when anything was found)
     while True:
+        if _FENCE.match(text) or _RULE_LINE.match(text):  # also once a bullet is off (`● ----`)
+            doc.record_removal(NAME, "markdown-rule", text, src)
+            return None
         start_text = text
         text = strip_html(doc, text, src)
         # a newspaper continuation marker can stand before line-start markup (`(上接5版)## 标题`):
@@ -239,6 +239,37 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
     return new
 
 
+class _AsStage:
+    """A document whose change log books everything under another stage's name: the
+    rules here, run by the paragraphs stage on the lines it joins, are that stage's
+    changes (each stage's accounting must balance on its own)."""
+
+    __slots__ = ("doc", "stage")
+
+    def __init__(self, doc: Document, stage: str):
+        self.doc, self.stage = doc, stage
+
+    def record_removal(self, _stage: str, reason: str, text: str, src: tuple[int, int]) -> None:
+        self.doc.record_removal(self.stage, reason, text, src)
+
+    def record_change(self, _stage: str, rule: str, n: int = 1, delta: int = 0) -> None:
+        self.doc.record_change(self.stage, rule, n, delta)
+
+    def flag(self, kind: str, message: str, excerpt: str, src: tuple[int, int], _stage: str = "") -> None:
+        self.doc.flag(kind, message, excerpt, src, self.stage)
+
+
+def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, chinese: bool) -> str:
+    """The markup rules on a paragraph joined from several lines, booked under `stage`.
+
+    A token or pair cut by a line break (`&am` / `p;`, `PM_{2.` / `5}`, `$` / `_{…}$`)
+    is whole only once the lines are joined; a second run would see it there."""
+    if not _TRIGGER.search(text):
+        return text
+    new = clean_line(_AsStage(doc, stage), Line(text, src), chinese)  # type: ignore[arg-type]
+    return "" if new is None else new.text
+
+
 @stage(NAME, defaults={})
 def run(doc: Document, cfg: dict) -> Document:
     """Markdown, HTML, LaTeX and decorative-bullet markup removed, text kept."""
@@ -261,4 +292,5 @@ def run(doc: Document, cfg: dict) -> Document:
             out.append(ln)
     if changed:
         doc.lines = out
+    doc.stats.setdefault(NAME, {})["seams"] = True  # the paragraphs stage: again on joined lines
     return doc

@@ -319,10 +319,7 @@ def _heading_kind(text: str, kind: str, max_heading: int, max_title: int) -> str
     return "body"
 
 
-def _merge(group: list[_Item], cfg: dict) -> Line:
-    text = group[0].text
-    for it in group[1:]:
-        text = _join_text(text, it.text)
+def _merge(group: list[_Item], cfg: dict, text: str) -> Line:
     first, last = group[0].line, group[-1].line
     confs = [(it.line.conf, len(it.text)) for it in group if it.line.conf is not None]
     conf = sum(c * n for c, n in confs) / max(1, sum(n for _, n in confs)) if confs else None
@@ -369,7 +366,59 @@ def in_clean_form(items: list[_Item]) -> bool:
     ) and not items[0].indented
 
 
-def settle(groups: list[list[_Item]], para: list[str], cfg: dict, breaks: int) -> tuple[list[list[_Item]], int]:
+class Seams:
+    """Rules of earlier stages that a join can newly satisfy, run again on joined lines.
+
+    The markup and boilerplate stages judged each line alone, but a token or pair cut by
+    a line break (`&am` / `p;`, `$` / `_{…}$`, `(上接` / `5版)`) is whole only in the joined
+    paragraph, where a second run would find it. Each of those stages leaves word in
+    `doc.stats` that it ran; what is found is booked under this stage."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.markup = bool(doc.stats.get("markup", {}).get("seams"))
+        self.markers = bool(doc.stats.get("boilerplate", {}).get("markers"))
+        self._chinese: bool | None = None
+
+    def chinese(self) -> bool:
+        if self._chinese is None:
+            from ..textops import has_cjk
+
+            self._chinese = any(has_cjk(ln.text) for ln in self.doc.lines)
+        return self._chinese
+
+    def clean(self, text: str, src: tuple[int, int]) -> str:
+        while True:
+            before = text
+            if self.markup:
+                from .markup import _TRIGGER, clean_joined
+
+                if _TRIGGER.search(text):
+                    text = clean_joined(self.doc, text, src, STAGE, self.chinese()).strip()
+            if self.markers:
+                from .boilerplate import strip_markers
+
+                text = strip_markers(self.doc, text, src, STAGE).strip()
+            if text == before:
+                return text
+
+    def clean_all(self, groups: list[list[_Item]], para: list[str]) -> tuple[list[list[_Item]], list[str]]:
+        """Every joined paragraph cleaned; one the rules empty entirely is dropped."""
+        if not (self.markup or self.markers):
+            return groups, para
+        out_g, out_p = [], []
+        for g, t in zip(groups, para, strict=True):
+            if len(g) > 1:
+                t = self.clean(t, (g[0].line.src[0], g[-1].line.src[1]))
+            if t:
+                out_g.append(g)
+                out_p.append(t)
+        return out_g, out_p
+
+
+def settle(
+    groups: list[list[_Item]], para: list[str], cfg: dict, breaks: int, seams: Seams | None = None
+) -> tuple[list[list[_Item]], list[str], int]:
     """Join the paragraphs a second run would join, until none is left.
 
     A second run sees the output in clean form, whole paragraphs on both sides of
@@ -392,6 +441,9 @@ def settle(groups: list[list[_Item]], para: list[str], cfg: dict, breaks: int) -
             if clean.break_join(plain(out_p[-1]), plain(t)):
                 out_g[-1] = out_g[-1] + g
                 out_p[-1] = _join_text(out_p[-1], t)
+                if seams is not None:
+                    src = (out_g[-1][0].line.src[0], g[-1].line.src[1])
+                    out_p[-1] = seams.clean(out_p[-1], src) or out_p[-1]
                 breaks += 1
             else:
                 out_g.append(g)
@@ -399,7 +451,37 @@ def settle(groups: list[list[_Item]], para: list[str], cfg: dict, breaks: int) -
         if len(out_g) == len(groups):
             break
         groups, para = out_g, out_p
-    return groups, breaks
+    return groups, para, breaks
+
+
+def drop_running_heads(
+    doc: Document,
+    groups: list[list[_Item]],
+    para: list[str],
+    cfg: dict,
+    breaks: int,
+    rule: dict,
+    seams: Seams | None = None,
+) -> tuple[list[list[_Item]], list[str], int]:
+    """The boilerplate stage's running-head rule once more, on the paragraphs.
+
+    That stage saw the lines before fragments, headline columns and wrapped lines were
+    joined (`综合新` / `闻` is a third `综合新闻` only now); a second run sees these
+    paragraphs and would remove what the rule finds, so it is removed here (recorded
+    as `running-head`), and the paragraphs around it are settled again."""
+    from .boilerplate import running_heads
+
+    while True:
+        drop = set(running_heads(para, int(rule["min"]), int(rule["max_chars"])))
+        if not drop:
+            return groups, para, breaks
+        for k in sorted(drop):
+            g = groups[k]
+            doc.record_removal(STAGE, "running-head", para[k], (g[0].line.src[0], g[-1].line.src[1]))
+        groups = [g for k, g in enumerate(groups) if k not in drop]
+        para = [t for k, t in enumerate(para) if k not in drop]
+        if cfg["join_breaks"]:
+            groups, para, breaks = settle(groups, para, cfg, breaks, seams)
 
 
 @stage(
@@ -457,9 +539,14 @@ def run(doc: Document, cfg: dict) -> Document:
                 continue
         groups.append([it])
         para.append(it.text)
+    seams = Seams(doc)
+    groups, para = seams.clean_all(groups, para)
     if cfg["join_breaks"]:
-        groups, breaks = settle(groups, para, cfg, breaks)
-    doc.lines = [_merge(g, cfg) for g in groups]
+        groups, para, breaks = settle(groups, para, cfg, breaks, seams)
+    rule = doc.stats.get("boilerplate", {}).get("running_heads")
+    if rule:
+        groups, para, breaks = drop_running_heads(doc, groups, para, cfg, breaks, rule, seams)
+    doc.lines = [_merge(g, cfg, t) for g, t in zip(groups, para, strict=True)]
     limit = int(cfg["max_paragraph_chars"])
     if limit and any(len(ln.text) > limit for ln in doc.lines):
         doc.lines = split_long(doc, doc.lines, limit)
