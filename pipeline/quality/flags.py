@@ -84,10 +84,13 @@ def quality_flags(
     """Flags for paragraph issues and document issues ((kind, line or None, detail))."""
     mapping = output_line_map(doc)
     by_line = {out: src for src, out in mapping}
-    resolve = LineResolver(mapping)
-    seen = {(f.kind, f.line if f.line is not None else resolve(f.src)) for f in doc.flags}
+    seen: set[tuple[str, int | None]] = set()
+    if doc.flags:
+        resolve = LineResolver(mapping)
+        seen = {(f.kind, f.line if f.line is not None else resolve(f.src)) for f in doc.flags}
     out: list[Flag] = []
-    for line, p, iss in zip(m.lines.tolist(), m.paras, issues, strict=True):
+    for i in [i for i, iss in enumerate(issues) if iss]:
+        line, p, iss = int(m.lines[i]), m.paras[i], issues[i]
         src = by_line.get(line, (0, 0))
         for kind in iss:
             if (kind, line) not in seen:
