@@ -58,12 +58,13 @@ def squeeze(text: str) -> tuple[str, int]:
     # (`93 .)` inside `(…)` with Chinese in it is `93 .）` in the output)
     marks = converted_positions(body) if _HALF_MARK.search(body) else []
     for _ in range(4):  # a removed space can put punctuation next to Chinese: look again
-        shadow = _IN_CJK.sub(lambda m: _P_CJK * len(m.group()), body)
+        shadow = body
         if marks:
-            chars = list(shadow)
+            chars = list(body)
             for i in marks:
                 chars[i] = _P_CJK
             shadow = "".join(chars)
+        shadow = _IN_CJK.sub(lambda m: _P_CJK * len(m.group()), shadow)  # `--.` is `——.` there
         spans = [m.span() for m in _SPACE.finditer(shadow)]
         if not spans:
             break

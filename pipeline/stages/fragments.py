@@ -22,14 +22,17 @@ from .. import garble
 from ..document import Document, Line
 from ..registry import stage
 from ..textops import CJK_RANGE
+from .column_spaces import squeeze
 
 NAME = "fragments"
 _SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
 
 
 def is_fragment(text: str, max_chars: int) -> bool:
-    """A line of 1..max_chars CJK ideographs and nothing else."""
-    s = text.strip()
+    """A line of 1..max_chars CJK ideographs and nothing else, spaces aside: the
+    column-space stage takes those out later (`区<div>生` is `区 生` here, `区生` in the
+    output), so a second run would find the fragment without them."""
+    s = "".join(text.split())
     return 0 < len(s) <= max_chars and re.fullmatch(rf"[{CJK_RANGE}]+", s) is not None
 
 
@@ -77,7 +80,7 @@ def _tail(lines: list[Line], after: int, max_tail: int, step: int = 1) -> int | 
         t = lines[j].text.strip()
         if not t:
             continue
-        if len(t) <= max_tail and not _SENTENCE_END.search(t) and " " not in t:
+        if len(t) <= max_tail and not _SENTENCE_END.search(t) and " " not in squeeze(t)[0]:
             return j
         return None
     return None
@@ -104,7 +107,7 @@ def run(doc: Document, cfg: dict) -> Document:
         return doc
     replace: dict[int, tuple[int, list[Line]]] = {}  # first index -> (last index, new lines)
     for idx in runs:
-        parts = [lines[i].text.strip() for i in idx]
+        parts = ["".join(lines[i].text.split()) for i in idx]
         start, last = idx[0], idx[-1]
         joined = "".join(parts)
         score = join_score(parts)

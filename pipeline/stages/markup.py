@@ -21,7 +21,7 @@ import re
 
 from ..document import Document, Line
 from ..registry import stage
-from ..textops import CJK_CLASS, count_changes, has_cjk
+from ..textops import CJK_CLASS, CJK_PUNCT_CLASS, count_changes, has_cjk
 from .boilerplate import CONTINUATION
 
 NAME = "markup"
@@ -44,8 +44,17 @@ _BLOCKQUOTE = re.compile(r"^[ \t]*>[ \t]+(?=\S)")
 _RULE_LINE = re.compile(r"^[ \t]*(?:([-*_])[ \t]*)(?:\1[ \t]*){2,}$")
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)[\w-]*[ \t]*$")
 
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
-_ITALIC_CJK = re.compile(r"(?<![*A-Za-z0-9])\*(?=[^\s*])([^*\n]*?[" + CJK_CLASS + r"][^*\n]*?)(?<=[^\s*])\*(?![*A-Za-z0-9])")
+# bold hugs its text; a space against Chinese inside the markers does not count (the
+# punctuation stage takes it out: `** “…”**` is `**“…”**` in the output)
+_CC = CJK_CLASS + CJK_PUNCT_CLASS
+_BOLD = re.compile(
+    rf"\*\*(?:[ \t]+(?=[{_CC}]))?(?=\S)(.+?)(?<=\S)(?:(?<=[{_CC}])[ \t]+)?\*\*"
+    rf"|__(?:[ \t]+(?=[{_CC}]))?(?=\S)(.+?)(?<=\S)(?:(?<=[{_CC}])[ \t]+)?__"
+)
+_ITALIC_CJK = re.compile(
+    rf"(?<![*A-Za-z0-9])\*(?:[ \t]+(?=[{_CC}]))?(?=[^\s*])([^*\n]*?[{CJK_CLASS}][^*\n]*?)"
+    rf"(?<=[^\s*])(?:(?<=[{_CC}])[ \t]+)?\*(?![*A-Za-z0-9])"
+)
 _ORPHAN_BOLD = re.compile(r"\*\*")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/|#|\.)[^)\n]*\)")
