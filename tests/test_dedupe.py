@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from pipeline.document import Document, Line
 from pipeline.registry import get_stage
-from pipeline.stages.dedupe import kgram_pairs, repair_paragraph
+from pipeline.stages.dedupe import _lookalike_match, _lookalike_table, kgram_pairs, repair_paragraph
+from pipeline.stages.ocr_lookalikes import font_path
 
 SPEC = get_stage("dedupe")
 CFG = SPEC.defaults
@@ -170,3 +173,52 @@ def test_noisy_copy_longer_than_its_shift_at_paragraph_start():
     assert [r for _, r in gone] == ["noisy-copy"]
     assert "巡址" not in new and new.count("推进青年发展型县域建设") == 1
     assert new.startswith("升级“钱江源英才计划”，做实“开化学子联络站”，推进青年发展型县域建设")
+
+
+needs_font = pytest.mark.skipif(font_path() is None, reason="the look-alike table needs Noto Sans CJK SC")
+
+# Kaihua 127: an OCR copy of the clause before it, only mildly less fluent, but three of its
+# differences are look-alike misreadings (域/城, 全/至, 力/为)
+LOOKALIKE_COPY = "况实的现代国家级主城旅游示记长的规则，至为"
+LOOKALIKE_PARA = (
+    "大力发展以全域旅游为龙头的现代国家级全域旅游示范县创建，全力"
+    + LOOKALIKE_COPY
+    + "打造省级5A景区城，扎实推进根宫佛国转型升级。"
+)
+
+
+@needs_font
+def test_lookalike_copy_removed():
+    clean = "大力发展以全域旅游为龙头的现代国家级全域旅游示范县创建，全力打造省级5A景区城，扎实推进根宫佛国转型升级。"
+    assert repair_paragraph(LOOKALIKE_PARA, CFG) == (clean, [(LOOKALIKE_COPY, "noisy-copy")])
+    # through the stage: the document prefilter finds it too
+    doc = run(paras(LONG, LOOKALIKE_PARA))
+    assert [ln.text for ln in doc.lines] == [LONG, clean]
+    assert [(r.text, r.reason) for r in doc.removed] == [(LOOKALIKE_COPY, "noisy-copy")]
+    # fluency alone does not remove it
+    assert repair_paragraph(LOOKALIKE_PARA, dict(CFG, lookalike_tiers=[])) == (LOOKALIKE_PARA, [])
+
+
+@needs_font
+def test_parallel_phrasing_without_lookalikes_stays():
+    """National corpus: parallel clauses as much less fluent than their neighbour as the Kaihua
+    copy; their differences are other words, not look-alikes, so they stay."""
+    for t in (
+        "对于粮食、棉花、蚕丝、生猪等紧缺的农副产品，既要防止地区之间相互封锁，又要防止地区之间抬价抢购，"
+        "尽量通过经济办法建立比较稳定的协作关系。",
+        "二是要努力改善出口商品的结构，逐步由主要出口初级产品向主要出口制成品转变，由主要出口粗加工制成品向"
+        "主要出口精加工制成品转变，提高轻纺出口产品的质量。",
+    ):
+        assert repair_paragraph(t, CFG) == (t, []), t
+        # what keeps them: without the look-alike requirement the tier would cut them
+        assert repair_paragraph(t, dict(CFG, min_lookalikes=0))[1], t
+
+
+@needs_font
+def test_numerals_are_not_lookalike_evidence():
+    """三/五 and 十/千 look alike, but parallel figures differ by them in clean text all the time."""
+    from pipeline.stages.ocr_lookalikes import lookalikes
+
+    assert "五" in lookalikes()["三"] and "千" in lookalikes()["十"]
+    assert _lookalike_match("增长百分之三十", "增长百分之五千", _lookalike_table(7000))[0] == 0
+    assert _lookalike_match("全域旅游示范县创建，全力", "主城旅游示记长的规则，至为", _lookalike_table(7000))[0] == 3

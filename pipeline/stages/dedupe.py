@@ -20,8 +20,11 @@ candidates are scored with the garble model and rapidfuzz.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from ..document import Document, Line, nonws_len
 from ..garble import is_cjk_array
@@ -34,6 +37,75 @@ _SEP = "\x00"
 
 def _cjk_count(text: str) -> int:
     return sum("\u3400" <= c <= "\u9fff" for c in text)
+
+
+_NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两")
+
+
+class _Lookalikes:
+    """The OCR look-alike pairs of `ocr_lookalikes`, numerals left out: parallel figures
+    (`三`/`五`, `十`/`千`) differ by look-alikes in clean text all the time. Empty when no
+    Noto CJK font is installed. Lookups are vectorised: a bitset of hashed pairs answers
+    most of them (uint32 arithmetic), a binary search over the sorted pair keys confirms
+    the hits."""
+
+    _BITS = 18
+
+    def __init__(self, max_chars: int):
+        from .ocr_lookalikes import lookalikes
+
+        keys = [
+            (ord(a) << 21) | ord(b)
+            for a, alts in lookalikes(max_chars).items()
+            if a not in _NUMERALS
+            for b in alts
+            if b not in _NUMERALS
+        ]
+        self.keys = np.unique(np.array(keys, dtype=np.uint64))
+        self.bits = np.zeros(1 << self._BITS, dtype=bool)
+        a = (self.keys >> np.uint64(21)).astype(np.uint32)
+        b = (self.keys & np.uint64((1 << 21) - 1)).astype(np.uint32)
+        self.bits[self._hash(a, b)] = True
+
+    def _hash(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return ((a * np.uint32(0x9E3779B1)) ^ (b * np.uint32(0x85EBCA77))) >> np.uint32(32 - self._BITS)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys.size)
+
+    def pairs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Which code point pairs (a[i], b[i]) (uint32) are look-alikes."""
+        out = self.bits[self._hash(a, b)]
+        idx = np.flatnonzero(out)
+        if idx.size:
+            k = (a[idx].astype(np.uint64) << np.uint64(21)) | b[idx].astype(np.uint64)
+            out[idx] = self.keys[np.minimum(np.searchsorted(self.keys, k), self.keys.size - 1)] == k
+        return out
+
+
+@lru_cache(maxsize=2)
+def _lookalike_table(max_chars: int) -> _Lookalikes:
+    return _Lookalikes(max_chars)
+
+
+def _lookalike_match(src: str, cp: str, table: _Lookalikes) -> tuple[int, float]:
+    """(look-alike substitutions, rapidfuzz ratio with them counted as matches) of `cp` against `src`.
+
+    An OCR copy misreads characters as ones that look the same (`全域` -> `主城`,
+    `全力` -> `至为`); clean parallel phrasing differs by other words."""
+    subs = [(i, j) for op, i, j in Levenshtein.editops(src, cp) if op == "replace"]
+    if not subs or not table:
+        return 0, fuzz.ratio(src, cp)
+    a = np.array([ord(src[i]) for i, _ in subs], dtype=np.uint32)
+    b = np.array([ord(cp[j]) for _, j in subs], dtype=np.uint32)
+    hit = table.pairs(a, b)
+    if not hit.any():
+        return 0, fuzz.ratio(src, cp)
+    chars = list(cp)
+    for (i, j), h in zip(subs, hit.tolist(), strict=True):
+        if h:
+            chars[j] = src[i]
+    return int(hit.sum()), fuzz.ratio(src, "".join(chars))
 
 
 def kgram_pairs(text: str, k: int, max_shift: int) -> tuple[np.ndarray, np.ndarray]:
@@ -179,7 +251,15 @@ def _noisy_ok(f_src: float, f_cp: float, ratio: float, cfg: dict, plain: bool = 
     )
 
 
-def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp) -> list:
+def _tier_mask(m_src: np.ndarray, m_cp: np.ndarray, tiers) -> np.ndarray:
+    """Where a copy (mean log-probability `m_cp`) is less fluent than its source under a tier."""
+    ok = np.zeros(np.broadcast_shapes(m_src.shape, m_cp.shape), dtype=bool)
+    for _, g, b in tiers:
+        ok |= (m_cp < float(b)) & (m_src - m_cp >= float(g))
+    return ok
+
+
+def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp, lookalike: bool = True) -> list:
     """S R -> S: R a garbled OCR copy of the passage S right before it.
 
     Only the later copy is taken for the garbled one: a line read again comes
@@ -193,6 +273,10 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
 
     Garble is judged in context (per-character log-probabilities of the whole
     paragraph), so a copy cut mid-word does not look garbled by its cut alone.
+    A copy only mildly less fluent than its source (`lookalike_tiers`) goes when
+    at least `min_lookalikes` of its differences are look-alike misreadings
+    (`_lookalike_match`): fluency alone cannot tell it from parallel phrasing.
+    Returns the removals whose fluency gain clears their tier's minimum.
     """
     out: list = []
     if _cjk_count(t[start : start + length]) < 5:
@@ -212,32 +296,49 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
     m_cp = (p.asum[e] - p.asum[s_cp][:, None]) / np.maximum(c_cp, 1)
     c_src = p.acnt[s_cp] - p.acnt[s_src]
     m_src = np.where(c_src >= 4, (p.asum[s_cp] - p.asum[s_src]) / np.maximum(c_src, 1), 0.0)[:, None]
-    ok = np.zeros(e.shape, dtype=bool)
-    for _, g, b in cfg["noisy_tiers"]:
-        ok |= (m_cp < float(b)) & (m_src - m_cp >= float(g))
-    ok &= inside & (c_cp >= 8)
+    inside &= c_cp >= 8
+    ok = _tier_mask(m_src, m_cp, cfg["noisy_tiers"]) & inside
+    ok_la = _tier_mask(m_src, m_cp, cfg["lookalike_tiers"]) & inside & ~ok if lookalike else np.zeros_like(ok)
     min_ratio = min(float(r) for r, _, _ in cfg["noisy_tiers"])
-    for i in np.flatnonzero(ok.any(axis=1)).tolist():
+    plain_best: list[tuple[int, int, int]] = []  # (source start, copy start, copy length)
+    la_best: list[tuple[int, int, int, int]] = []  # (look-alikes, source start, copy start, copy length)
+    for i in np.flatnonzero((ok | ok_la).any(axis=1)).tolist():
         sc, ss = int(s_cp[i]), int(s_src[i])
         src = t[ss:sc]
-        best = None
-        for j in np.flatnonzero(ok[i]).tolist():
+        best, best_la = None, None
+        for j in np.flatnonzero(ok[i] | ok_la[i]).tolist():
             n = int(nv[j])
             cp = t[sc : sc + n]
-            ratio = fuzz.ratio(src, cp)
-            if ratio < min_ratio:
-                continue
-            plain = _plain_clause(cp, int(cfg["mild_min_cjk"]))
-            if _noisy_ok(float(m_src[i, 0]), float(m_cp[i, j]), ratio, cfg, plain) and (best is None or ratio > best[0]):
-                best = (ratio, n)
+            f_src, f_cp = float(m_src[i, 0]), float(m_cp[i, j])
+            if ok[i, j]:
+                ratio = fuzz.ratio(src, cp)
+                if ratio < min_ratio:
+                    continue
+                plain = _plain_clause(cp, int(cfg["mild_min_cjk"]))
+                if _noisy_ok(f_src, f_cp, ratio, cfg, plain) and (best is None or ratio > best[0]):
+                    best = (ratio, n)
+            elif _plain_clause(cp, int(cfg["mild_min_cjk"])):
+                la, ratio = _lookalike_match(src, cp, _lookalike_table(int(cfg["lookalike_chars"])))
+                tier = any(ratio >= r and f_src - f_cp >= g and f_cp < b for r, g, b in cfg["lookalike_tiers"])
+                if tier and la >= int(cfg["min_lookalikes"]) and (best_la is None or (la, ratio) > best_la[:2]):
+                    best_la = (la, ratio, n)
         if best is not None:
-            n = best[1]
-            new = t[:sc] + t[sc + n :]
-            out.append((_gain(t, new, ss, sc + n, flu), new, t[sc : sc + n], "noisy-copy"))
+            plain_best.append((ss, sc, best[1]))
+        if best_la is not None:
+            la_best.append((best_la[0], ss, sc, best_la[2]))
+    # look-alike copies: the alignments explaining the most misreadings, the most fluent result first
+    most = max((c[0] for c in la_best), default=0)
+    cands = [(ss, sc, n, float(cfg["min_noisy_gain"])) for ss, sc, n in plain_best]
+    cands += [(ss, sc, n, float(cfg["min_lookalike_gain"])) for la, ss, sc, n in la_best if la == most]
+    for ss, sc, n, min_gain in cands:
+        new = t[:sc] + t[sc + n :]
+        gain = _gain(t, new, ss, sc + n, flu)
+        if gain > min_gain:
+            out.append((gain, new, t[sc : sc + n], "noisy-copy"))
     return out
 
 
-def _edits(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp, noisy: bool = True):
+def _edits(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp, noisy: bool = True, lookalike: bool = True):
     """Candidate repairs for one repeat, best first: (gain, new text, removed text, reason)."""
     if length >= d >= int(cfg["min_repeat_chars"]) and _cjk_count(t[start : start + d]) >= 4:
         # X X: an exact tandem repeat of a whole clause
@@ -247,9 +348,9 @@ def _edits(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
     if length >= int(cfg["min_repeat_chars"]) and 0 < d - length <= int(cfg["max_interleave_gap"]):
         out += _interleaved(t, start, d, length, cfg, flu)
     if noisy and d <= int(cfg["max_noisy_shift"]):
-        out += _noisy(t, start, d, length, cfg, flu, lp)
-    gain = {"interleaved-copy": float(cfg["min_fluency_gain"]), "noisy-copy": float(cfg["min_noisy_gain"])}
-    out = [e for e in out if e[0] > gain[e[3]]]
+        out += _noisy(t, start, d, length, cfg, flu, lp, lookalike)
+    # `_noisy` keeps only removals above its own minimum gains
+    out = [e for e in out if e[3] != "interleaved-copy" or e[0] > float(cfg["min_fluency_gain"])]
     out.sort(key=lambda e: -e[0])
     return out
 
@@ -260,12 +361,18 @@ def _prefix_of(arg: tuple[_Fluency, str]) -> _Prefix:
 
 
 def repair_paragraph(
-    text: str, cfg: dict, flu: _Fluency | None = None, lp0: np.ndarray | None = None, noisy: bool = True
+    text: str,
+    cfg: dict,
+    flu: _Fluency | None = None,
+    lp0: np.ndarray | None = None,
+    noisy: bool = True,
+    lookalike: bool = True,
 ) -> tuple[str, list[tuple[str, str]]]:
     """`text` with repeated clauses and copies inside it removed; and what was removed, why.
 
     `noisy=False`: the document prefilter found no possible noisy copy here (`_noisy_suspects`),
-    so only tandem repeats and interleaved copies are looked for."""
+    so only tandem repeats and interleaved copies are looked for; `lookalike=False`: none
+    under a look-alike tier either (it costs an alignment per candidate)."""
     work = text
     removed: list[tuple[str, str]] = []
     k, max_shift = int(cfg["kgram"]), int(cfg["max_shift"])
@@ -280,7 +387,7 @@ def repair_paragraph(
             lp.value = _Prefix(lp0)
         done = False
         for start, d, length in runs:
-            edits = _edits(work, start, d, length, cfg, flu, lp, noisy)
+            edits = _edits(work, start, d, length, cfg, flu, lp, noisy, lookalike and noisy)
             if edits:
                 _, work, gone, reason = edits[0]
                 removed.append((gone, reason))
@@ -347,13 +454,12 @@ def _is_cjk_char(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
-def _sampled_logp(cp: np.ndarray, stride: int, flu: _Fluency) -> tuple[np.ndarray, np.ndarray]:
+def _sampled_logp(cp: np.ndarray, cjk: np.ndarray, stride: int, flu: _Fluency) -> tuple[np.ndarray, np.ndarray]:
     """(positions, log-probabilities) of every `stride`-th CJK character, scored in context.
 
     The garble model costs most of this stage on clean text; a sample of the
     characters is enough to tell where nothing is garbled (see `_suspects`).
     """
-    cjk = ((cp >= 0x3400) & (cp <= 0x4DBF)) | ((cp >= 0x4E00) & (cp <= 0x9FFF))
     pos = np.flatnonzero(cjk)[::stride]
     if pos.size == 0:
         return pos, np.zeros(0)
@@ -363,7 +469,9 @@ def _sampled_logp(cp: np.ndarray, stride: int, flu: _Fluency) -> tuple[np.ndarra
     return pos, flu.g.model().logp(prev, cp[pos].astype(np.uint32), first)
 
 
-def _window_logp(cp: np.ndarray, a: np.ndarray, b: np.ndarray, flu: _Fluency) -> tuple[np.ndarray, np.ndarray]:
+def _window_logp(
+    cp: np.ndarray, cjk: np.ndarray, a: np.ndarray, b: np.ndarray, flu: _Fluency
+) -> tuple[np.ndarray, np.ndarray]:
     """(positions, log-probabilities in context) of the CJK characters inside any of the
     windows [a, b) of the joined document: the same values as `char_logp` of the whole
     text there, without scoring the rest."""
@@ -372,7 +480,6 @@ def _window_logp(cp: np.ndarray, a: np.ndarray, b: np.ndarray, flu: _Fluency) ->
     np.add.at(cover, np.clip(a, 0, n), 1)
     np.add.at(cover, np.clip(b, 0, n), -1)
     inwin = np.cumsum(cover[:n]) > 0
-    cjk = is_cjk_array(cp)
     pos = np.flatnonzero(inwin & cjk)
     if pos.size == 0:
         return pos, np.zeros(0)
@@ -431,11 +538,44 @@ def _region_means(spos: np.ndarray, csum: np.ndarray, a: np.ndarray, b: np.ndarr
     return cnt, (csum[j] - csum[i]) / np.maximum(cnt, 1)
 
 
-def _noisy_suspects(start, d, length, pid, pstart, pos, csum, cfg: dict) -> np.ndarray:
+def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, position) of every position in the spans [lo, hi): one flat index for all."""
+    w = np.maximum(hi - lo, 0)
+    owner = np.repeat(np.arange(w.size), w)
+    return owner, np.arange(owner.size) - np.repeat(np.cumsum(w) - w, w) + lo[owner]
+
+
+def _lookalike_counts(cp: np.ndarray, lo, hi, d, pend, cfg: dict) -> np.ndarray:
+    """For each stretch [lo, hi) of sources, how many look-alike pairs face each other across
+    the shift `d` to the copy, give or take one (OCR drops or adds a character here and
+    there): about the look-alikes `_noisy`'s alignments there can find."""
+    table = _lookalike_table(int(cfg["lookalike_chars"]))
+    if not table:
+        return np.zeros(d.size, dtype=np.int64)
+    run, i = _spans(lo, hi)
+    run, i = np.tile(run, 3), np.tile(i, 3)
+    j = i + d[run] + np.repeat(np.arange(-1, 2), i.size // 3)
+    ok = j < pend[run]
+    hit = table.pairs(cp[i[ok]], cp[j[ok]])
+    return np.bincount(run[ok][hit], minlength=d.size)
+
+
+def _plain_rows(cp: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Which spans [lo, hi) of `cp` hold no digit and no sentence end (`_plain_clause`)."""
+    row, i = _spans(lo, np.minimum(hi, cp.size))
+    c = cp[i]
+    stop = ((c - 0x30) < 10) | ((c - 0xFF10) < 10) | (c == 0x3002) | (c == 0xFF01) | (c == 0xFF1F)
+    return np.bincount(row[stop], minlength=lo.size) == 0
+
+
+def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     """Which repeats pair a garbled copy with a fluent source in some alignment `_noisy`
     tries, judged at once for all of them from exact prefix sums (`pos`: CJK positions,
-    `csum`: prefix sums of their log-probabilities; `pstart`: each repeat's paragraph
-    start); a necessary condition of `_noisy`, with a margin for its copy lengths."""
+    `csum`: prefix sums of their log-probabilities; `pstart`, `pend`: each repeat's paragraph
+    bounds in the code points `cp`); a necessary condition of `_noisy`, with a margin for its
+    copy lengths. A repeat only under a look-alike tier also needs the look-alikes.
+    Returns the paragraphs (`pid`) with a possible noisy copy, and those of them where
+    only a look-alike copy is possible."""
     reps = np.maximum(d - length + 1, 0)  # a periodic run longer than its shift has no alignment
     run = np.repeat(np.arange(d.size), reps)
     a = np.arange(run.size) - np.repeat(np.cumsum(reps) - reps, reps)
@@ -446,11 +586,30 @@ def _noisy_suspects(start, d, length, pid, pstart, pos, csum, cfg: dict) -> np.n
     c_cp, m_cp = _region_means(pos, csum, s_cp, s_cp + dd)
     slack = float(cfg["suspect_slack"])
     m_src = np.where(c_src >= 4, m_src, 0.0)
-    low = np.zeros(run.size, dtype=bool)
-    for _, g, b in cfg["noisy_tiers"]:
-        low |= (m_cp < float(b) + slack) & (m_cp + float(g) - slack < m_src)
-    low &= c_cp >= 5
-    return np.unique(pid[run[low]])
+    # the copy read `slack` more fluent than measured: under a tier's bound by `slack`, and
+    # within `slack` of its gap to the source
+    low = _tier_mask(m_src, m_cp - slack, cfg["noisy_tiers"]) & (c_cp >= 5)
+    hit = np.unique(pid[run[low]])
+    # the look-alike tier: a plain clause for copy (`_plain_clause`: enough CJK, no digit or
+    # sentence end inside, a few characters' margin for the copy length), and look-alikes
+    # across the sources of the alignments under it
+    cs = int(cfg["copy_slack"])
+    la = _tier_mask(m_src, m_cp - slack, cfg["lookalike_tiers"]) & (c_cp >= int(cfg["mild_min_cjk"]) - cs)
+    if not la.any():
+        return hit, hit[:0]
+    taken = np.zeros(d.size, dtype=bool)
+    taken[run[low]] = True
+    rows = np.flatnonzero(la & ~taken[run])
+    rows = rows[_plain_rows(cp, s_cp[rows] + 1, s_cp[rows] + dd[rows] - cs - 1)]
+    if not rows.size:
+        return hit, hit[:0]
+    # rows come by repeat, alignment `a` rising: a repeat's first row has the latest copy
+    # start, its last row the earliest source start
+    maybe, first = np.unique(run[rows], return_index=True)
+    last = np.append(first[1:], rows.size) - 1
+    n = _lookalike_counts(cp, s_src[rows[last]], s_cp[rows[first]], d[maybe], pend[maybe], cfg)
+    la_pid = np.unique(pid[maybe[n >= int(cfg["min_lookalikes"])]])
+    return np.union1d(hit, la_pid), la_pid
 
 
 def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
@@ -462,6 +621,7 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
     * "garbled": paragraphs whose exact fluency is under `garbled_below` among
       those whose sampled fluency is low (or too short to sample);
     * "noisy": those of them where a noisy copy is possible;
+    * "lookalike": those where a copy under a look-alike tier is possible;
     * "lp": exact per-character log-probabilities of the "noisy" paragraphs.
     Clean text costs one k-gram sort and a 1-in-`sample_stride` model pass.
     """
@@ -473,10 +633,12 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
     lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     ends = np.cumsum(lens + 1) - 1
     offs = ends - lens
-    spos, slp = _sampled_logp(cp, int(cfg["sample_stride"]), flu)
+    cjk = is_cjk_array(cp)  # `cp`'s CJK mask, shared by the sampled and the exact scoring
+    spos, slp = _sampled_logp(cp, cjk, int(cfg["sample_stride"]), flu)
     csum = np.concatenate(([0.0], np.cumsum(slp)))
     repair: set[int] = set()
     noisy_hit: set[int] = set()
+    lookalike: set[int] = set()
     exact: dict[int, np.ndarray] = {}
     start, d, length = _doc_runs(cp, ends, k, max_shift)
     if start.size:
@@ -501,12 +663,14 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
         if noisy.any():
             # exact log-probabilities, but only around such repeats (all `_noisy` reads)
             s0, d0 = start[noisy], d[noisy]
-            epos, elp = _window_logp(cp, s0 - d0, s0 + 2 * d0 + int(cfg["copy_slack"]), flu)
+            epos, elp = _window_logp(cp, cjk, s0 - d0, s0 + 2 * d0 + int(cfg["copy_slack"]), flu)
             ecsum = np.concatenate(([0.0], np.cumsum(elp)))
-            hit = _noisy_suspects(s0, d0, length[noisy], pid[noisy], offs[pid[noisy]], epos, ecsum, cfg)
+            pn = pid[noisy]
+            hit, la = _noisy_suspects(s0, d0, length[noisy], pn, offs[pn], ends[pn], epos, ecsum, cp, cfg)
             repair.update(hit.tolist())
             noisy_hit.update(hit.tolist())
-    out: dict = {"repair": repair, "noisy": noisy_hit, "garbled": {}, "lp": {}}
+            lookalike.update(la.tolist())
+    out: dict = {"repair": repair, "noisy": noisy_hit, "lookalike": lookalike, "garbled": {}, "lp": {}}
     if cfg["noisy_paragraphs"]:
         cnt, mean = _region_means(spos, csum, offs, ends)
         low = (cnt < min_s) | (mean < float(cfg["garbled_prefilter"]))
@@ -599,6 +763,13 @@ def _is_copy(f_par: float, ratio: float, f_src: float, cfg: dict) -> bool:
         "suspect_slack": 0.25,  # prefilter margin for copies a few characters longer or shorter
         "min_fluency_gain": 0.15,  # an interleave repair must make the text this much more fluent
         "min_noisy_gain": 0.3,  # and removing a noisy copy this much
+        # a copy only mildly less fluent than its source, with at least `min_lookalikes`
+        # look-alike misreadings among its differences (`全域` -> `主城`): (min ratio with
+        # look-alikes counted as matches, min fluency gap, copy fluency below), in context
+        "lookalike_tiers": [[55, 0.6, -5.6]],
+        "min_lookalikes": 2,
+        "min_lookalike_gain": 0.1,
+        "lookalike_chars": 7000,  # characters in the look-alike table (`ocr_lookalikes`)
         "max_repairs_per_paragraph": 5,
         "sample_stride": 3,  # prefilter: every n-th CJK character scored by the garble model
         "min_samples": 6,  # a region with fewer samples is always checked exactly
@@ -630,7 +801,9 @@ def run(doc: Document, cfg: dict) -> Document:
         for n in sorted(exact_lp.get("repair", ())):
             i = live[n]
             ln = doc.lines[i]
-            new, gone = repair_paragraph(ln.text, cfg, flu, exact_lp["lp"].get(n), n in exact_lp["noisy"])
+            new, gone = repair_paragraph(
+                ln.text, cfg, flu, exact_lp["lp"].get(n), n in exact_lp["noisy"], n in exact_lp["lookalike"]
+            )
             if gone:
                 for text, reason in gone:
                     doc.record_removal(STAGE, reason, text, ln.src)
