@@ -21,7 +21,7 @@ import re
 
 from ..document import Document, Line
 from ..registry import stage
-from ..textops import CJK_CLASS, CJK_PUNCT_CLASS, count_changes, has_cjk
+from ..textops import CJK_CLASS, CJK_PUNCT_CLASS, count_changes
 from .boilerplate import CONTINUATION
 
 NAME = "markup"
@@ -248,6 +248,18 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
     return new
 
 
+_CHINESE = re.compile(f"[{CJK_CLASS}{CJK_PUNCT_CLASS}]")
+
+
+def is_chinese(doc: Document) -> bool:
+    """Whether the document holds Chinese: an ideograph or Chinese punctuation anywhere.
+    The whole document, not the line: a later join must not change the decision
+    (`政府……- 12 -` / `,**` is one paragraph in the output); punctuation too, or
+    `** ;、**` (no ideograph) keeps its markers until the punctuation stage makes
+    `**；、**` of it and a second run pairs them."""
+    return any(_CHINESE.search(ln.text) for ln in doc.lines)
+
+
 class _AsStage:
     """A document whose change log books everything under another stage's name: the
     rules here, run by the paragraphs stage on the lines it joins, are that stage's
@@ -284,15 +296,13 @@ def run(doc: Document, cfg: dict) -> Document:
     """Markdown, HTML, LaTeX and decorative-bullet markup removed, text kept."""
     out: list[Line] = []
     changed = False
-    # whether the document holds Chinese, not the line: a later join must not change the
-    # decision (`政府……- 12 -` / `,**` is one paragraph in the output)
-    chinese: bool | None = None
+    chinese: bool | None = None  # `is_chinese`, looked up once a line has `**`
     for ln in doc.lines:
         if not ln.text or not _TRIGGER.search(ln.text):
             out.append(ln)
             continue
         if chinese is None and "**" in ln.text:
-            chinese = any(has_cjk(x.text) for x in doc.lines)
+            chinese = is_chinese(doc)
         new = clean_line(doc, ln, bool(chinese))
         if new is not ln:
             changed = True

@@ -382,9 +382,9 @@ class Seams:
 
     def chinese(self) -> bool:
         if self._chinese is None:
-            from ..textops import has_cjk
+            from .markup import is_chinese
 
-            self._chinese = any(has_cjk(ln.text) for ln in self.doc.lines)
+            self._chinese = is_chinese(self.doc)
         return self._chinese
 
     def clean(self, text: str, src: tuple[int, int]) -> str:
