@@ -327,25 +327,24 @@ def stands_alone(texts: list[str], k: int) -> bool:
 
 # the marks the punctuation stage makes full-width in a short Chinese line
 _FOLD_MARKS = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
+_HALF_MARKS = re.compile(r"[,:;!?()]")
 
 
-def _head_keys(texts: list[str], max_chars: int) -> list[str | None]:
-    """Each line as the output will write it, as far as telling repeats apart goes: no
-    spaces (the column-space and punctuation stages take those out of Chinese), full-width
-    marks, simplified characters; None for a line too short or too long to be a head.
-    `綜合新闻` and `综合 新闻` are the same head as `综合新闻`: a second run sees them so."""
-    keys: list[str | None] = [None] * len(texts)
-    for k, t in enumerate(texts):
-        if len(t) <= 4 * max_chars:
-            key = "".join(t.split()).translate(_FOLD_MARKS)
-            if 2 <= len(key) <= max_chars:
-                keys[k] = key
-    if any(k is not None and not k.isascii() for k in keys):
+def _head_keys(texts: list[str], max_chars: int) -> dict[int, str]:
+    """Each line short enough to be a head (by index) as the output will write it, as far
+    as telling repeats apart goes: no spaces (the column-space and punctuation stages take
+    those out of Chinese), full-width marks, simplified characters. `綜合新闻` and
+    `综合 新闻` are the same head as `综合新闻`: a second run sees them so."""
+    keys: dict[int, str] = {}
+    lim = 4 * max_chars
+    for k in [k for k, t in enumerate(texts) if len(t) <= lim]:
+        key = "".join(texts[k].split())
+        if 2 <= len(key) <= max_chars:
+            keys[k] = key.translate(_FOLD_MARKS) if _HALF_MARKS.search(key) else key
+    if keys:
         from .t2s import to_simplified
 
-        ks = [k for k, key in enumerate(keys) if key is not None]
-        for k, key in zip(ks, to_simplified("\n".join(keys[k] for k in ks)).split("\n"), strict=True):  # type: ignore[misc]
-            keys[k] = key
+        keys = dict(zip(keys, to_simplified("\n".join(keys.values())).split("\n"), strict=True))
     return keys
 
 
@@ -360,11 +359,12 @@ def running_heads(texts: list[str], min_count: int, max_chars: int, edge: set[in
     and wrapped lines are joined: what a second run of the pipeline would remove, the
     first must remove too."""
     keys = _head_keys(texts, max_chars)
+    if len(keys) < min(2, min_count):
+        return []
     where: defaultdict[str, list[int]] = defaultdict(list)
-    for k, key in enumerate(keys):
-        if key is not None:
-            where[key].append(k)
-    first = keys[0] if keys else None
+    for k, key in keys.items():
+        where[key].append(k)
+    first = keys.get(0)
     drop: list[int] = []
     for key, ks in where.items():
         n = len(ks)

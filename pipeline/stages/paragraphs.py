@@ -435,12 +435,21 @@ def settle(
     def plain(text: str) -> _Item:
         return _Item(Line(text, (0, 0)), text, False)
 
+    def joins(a: str, b: str) -> bool:
+        # most paragraphs end a sentence, most of those with `。`: `break_join`'s first test
+        return a[-1] not in _TERMINAL and not ends_sentence(a) and clean.break_join(plain(a), plain(b))
+
     while len(groups) > 1:
+        # a sweep only when some pair joins as it stands (a pair joins more easily once the
+        # paragraph before it has grown, and it grows only by a join)
+        if not any(joins(a, b) for a, b in zip(para, para[1:], strict=False)):
+            break
         out_g, out_p = [groups[0]], [para[0]]
         for g, t in zip(groups[1:], para[1:], strict=True):
-            if clean.break_join(plain(out_p[-1]), plain(t)):
+            a = out_p[-1]
+            if joins(a, t):
                 out_g[-1] = out_g[-1] + g
-                out_p[-1] = _join_text(out_p[-1], t)
+                out_p[-1] = _join_text(a, t)
                 if seams is not None:
                     src = (out_g[-1][0].line.src[0], g[-1].line.src[1])
                     out_p[-1] = seams.clean(out_p[-1], src) or out_p[-1]
