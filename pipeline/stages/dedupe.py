@@ -560,14 +560,6 @@ def _lookalike_counts(cp: np.ndarray, lo, hi, d, pend, cfg: dict) -> np.ndarray:
     return np.bincount(run[ok][hit], minlength=d.size)
 
 
-def _plain_rows(cp: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Which spans [lo, hi) of `cp` hold no digit and no sentence end (`_plain_clause`)."""
-    row, i = _spans(lo, np.minimum(hi, cp.size))
-    c = cp[i]
-    stop = ((c - 0x30) < 10) | ((c - 0xFF10) < 10) | (c == 0x3002) | (c == 0xFF01) | (c == 0xFF1F)
-    return np.bincount(row[stop], minlength=lo.size) == 0
-
-
 def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     """Which repeats pair a garbled copy with a fluent source in some alignment `_noisy`
     tries, judged at once for all of them from exact prefix sums (`pos`: CJK positions,
@@ -590,26 +582,24 @@ def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dic
     # within `slack` of its gap to the source
     low = _tier_mask(m_src, m_cp - slack, cfg["noisy_tiers"]) & (c_cp >= 5)
     hit = np.unique(pid[run[low]])
-    # the look-alike tier: a plain clause for copy (`_plain_clause`: enough CJK, no digit or
-    # sentence end inside, a few characters' margin for the copy length), and look-alikes
-    # across the sources of the alignments under it
+    # the look-alike tier: a copy long enough for a plain clause (`_plain_clause`, a few
+    # characters' margin for the copy length), and look-alikes across the sources of the
+    # alignments under the tier (repeats already under a tier above need no more)
     cs = int(cfg["copy_slack"])
     la = _tier_mask(m_src, m_cp - slack, cfg["lookalike_tiers"]) & (c_cp >= int(cfg["mild_min_cjk"]) - cs)
-    if not la.any():
-        return hit, hit[:0]
-    taken = np.zeros(d.size, dtype=bool)
-    taken[run[low]] = True
-    rows = np.flatnonzero(la & ~taken[run])
-    rows = rows[_plain_rows(cp, s_cp[rows] + 1, s_cp[rows] + dd[rows] - cs - 1)]
+    la[low] = False
+    rows = np.flatnonzero(la)
     if not rows.size:
         return hit, hit[:0]
     # rows come by repeat, alignment `a` rising: a repeat's first row has the latest copy
     # start, its last row the earliest source start
-    maybe, first = np.unique(run[rows], return_index=True)
+    r = run[rows]
+    first = np.flatnonzero(np.diff(r, prepend=-1))
     last = np.append(first[1:], rows.size) - 1
+    maybe = r[first]
     n = _lookalike_counts(cp, s_src[rows[last]], s_cp[rows[first]], d[maybe], pend[maybe], cfg)
     la_pid = np.unique(pid[maybe[n >= int(cfg["min_lookalikes"])]])
-    return np.union1d(hit, la_pid), la_pid
+    return (np.union1d(hit, la_pid) if la_pid.size else hit), la_pid
 
 
 def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
