@@ -155,6 +155,8 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "&**nbsp;%和",
         # markup: `$…$` cut by a line break, whole once the lines are joined
         "；城经济增长基$\n_。$",
+        # markup: `$…$` made whole by the fragments stage joining tiny lines
+        "$_\n经\n心\n$",
         # markup: a rule line behind a bullet
         "●---",
         # markup: bold and italic markers against a space the punctuation stage removes

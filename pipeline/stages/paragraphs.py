@@ -371,7 +371,7 @@ class Seams:
 
     The markup and boilerplate stages judged each line alone, but a token or pair cut by
     a line break (`&am` / `p;`, `$` / `_{…}$`, `(上接` / `5版)`) is whole only in the joined
-    paragraph, where a second run would find it. Each of those stages leaves word in
+    paragraph (joined here, or by the fragments stage), where a second run would find it. Each of those stages leaves word in
     `doc.stats` that it ran; what is found is booked under this stage."""
 
     def __init__(self, doc: Document):
@@ -408,7 +408,7 @@ class Seams:
             return groups, para
         out_g, out_p = [], []
         for g, t in zip(groups, para, strict=True):
-            if len(g) > 1:
+            if len(g) > 1 or "joined_fragments" in g[0].line.meta:  # joined here or by fragments
                 t = self.clean(t, (g[0].line.src[0], g[-1].line.src[1]))
             if t:
                 out_g.append(g)
