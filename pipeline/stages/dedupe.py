@@ -552,9 +552,11 @@ def _lookalike_counts(cp: np.ndarray, lo, hi, d, pend, cfg: dict) -> np.ndarray:
     table = _lookalike_table(int(cfg["lookalike_chars"]))
     if not table:
         return np.zeros(d.size, dtype=np.int64)
-    run, i = _spans(lo, hi)
-    run, i = np.tile(run, 3), np.tile(i, 3)
-    j = i + d[run] + np.repeat(np.arange(-1, 2), i.size // 3)
+    w = np.maximum(hi - lo, 0)
+    run, k = _spans(np.zeros_like(w), 3 * w)  # each source position once per shift
+    wr = w[run]
+    i = lo[run] + k % wr
+    j = i + d[run] + k // wr - 1
     ok = j < pend[run]
     hit = table.pairs(cp[i[ok]], cp[j[ok]])
     return np.bincount(run[ok][hit], minlength=d.size)
@@ -586,8 +588,8 @@ def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dic
     # characters' margin for the copy length), and look-alikes across the sources of the
     # alignments under the tier (repeats already under a tier above need no more)
     cs = int(cfg["copy_slack"])
-    la = _tier_mask(m_src, m_cp - slack, cfg["lookalike_tiers"]) & (c_cp >= int(cfg["mild_min_cjk"]) - cs)
-    la[low] = False
+    la = _tier_mask(m_src, m_cp - slack, cfg["lookalike_tiers"])
+    la &= (c_cp >= int(cfg["mild_min_cjk"]) - cs) & ~low
     rows = np.flatnonzero(la)
     if not rows.size:
         return hit, hit[:0]
