@@ -10,8 +10,10 @@ Four kinds, cheapest first, each removal recorded with its reason:
   them (`X' Y X Z` -> `X Y Z`), the more fluent copy kept in first place.
 * `noisy-copy`: a garbled OCR copy of the neighbouring passage, found from a
   shared k-gram and aligned with rapidfuzz; removed when it is far less
-  fluent than the passage it copies. A garbled paragraph that copies a
-  neighbouring paragraph goes the same way.
+  fluent than the passage it copies, or only a little less fluent but with
+  OCR look-alike misreadings among its differences (`全域` -> `主城`, the
+  `ocr_lookalikes` table), which parallel phrasing never has. A garbled
+  paragraph that copies a neighbouring paragraph goes the same way.
 
 Cost stays linear: candidate repeats come from one vectorised k-gram hash
 over the whole document (numpy sort), bounded by `max_shift`; only the rare
