@@ -570,8 +570,8 @@ def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dic
     `csum`: prefix sums of their log-probabilities; `pstart`, `pend`: each repeat's paragraph
     bounds in the code points `cp`); a necessary condition of `_noisy`, with a margin for its
     copy lengths. A repeat only under a look-alike tier also needs the look-alikes.
-    Returns the paragraphs (`pid`) with a possible noisy copy, and those of them where
-    only a look-alike copy is possible."""
+    Returns the paragraphs (`pid`) with a possible noisy copy, and those of them where a
+    copy under a look-alike tier is possible."""
     reps = np.maximum(d - length + 1, 0)  # a periodic run longer than its shift has no alignment
     run = np.repeat(np.arange(d.size), reps)
     a = np.arange(run.size) - np.repeat(np.cumsum(reps) - reps, reps)
@@ -588,7 +588,7 @@ def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dic
     hit = np.unique(pid[run[low]])
     # the look-alike tier: a copy long enough for a plain clause (`_plain_clause`, a few
     # characters' margin for the copy length), and look-alikes across the sources of the
-    # alignments under the tier (repeats already under a tier above need no more)
+    # alignments under the tier (alignments already under a tier above need no more)
     cs = int(cfg["copy_slack"])
     la = _tier_mask(m_src, m_cp - slack, cfg["lookalike_tiers"])
     la &= (c_cp >= int(cfg["mild_min_cjk"]) - cs) & ~low
