@@ -132,6 +132,10 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "政府政府政府政府政府政府政府政府政府政府- 12 -\n,**",
         # paragraphs: joined on the next *line* (title-like), not the paragraph it grows into
         "城乡面貌持续改善。完成老\n改造31个，新改建农村公\n8公里，PM2.5平均浓\n度26微克/立方米，空气质\n。",
+        # boilerplate: bare numbers judged by blank lines (page numbers once they are paragraphs)
+        "2\n3",
+        "现在，我代表县人民政府。\n\n全年实现地区生\n产总值41\n2\n.6亿元，增长6.1%；一般公共预算收入38.7亿元，"
+        "增长5.\n3\n%；城乡居民人均可支配收入分别达到68,215元。\n",
         # boilerplate: a vertical headline rebuilt into the column the document opens with
         "面 对 复 杂 多 变体 的平 外稳 部 环 境面 对 复 杂 多 变总 的体区 外平生 部产 环 境",
         # boilerplate: a running head cut into fragments, whole again once they are joined

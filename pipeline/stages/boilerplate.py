@@ -15,13 +15,21 @@ removal, so the accounting holds and the original can be rebuilt:
   several on one line, or a label whose value sits on the next line) in the
   first/last lines of the document move to `metadata["fields"]`; so do
   stand-alone timestamps and photo captions (`本报记者 戴冰 摄`);
-- page numbers (`- 12 -`, `第3页`, `第 3 页 共 10 页`, a run of isolated bare
-  numbers that count up) and running heads (a short line repeated at least
-  `running_head_min` times, or at page starts/ends when pages are known); a
-  running head that opens the document is kept once, as its title;
+- page numbers (`- 12 -`, `第3页`, `第 3 页 共 10 页`, bare numbers standing
+  alone that count up, text between them) and running heads (a short line
+  standing alone, repeated at least `running_head_min` times, or at page
+  starts/ends when pages are known); a running head that opens the document is
+  kept once, as its title;
 - lines holding only spaces become blank.
 
 Headings (`一、…`, `（一）…`, `1. …`), sentences and a real title stay.
+
+Cleaning is idempotent, so no rule here may decide on what the pipeline itself
+changes: blank lines are no evidence (the paragraphs stage puts one between every
+two paragraphs), lines are compared as the output will write them (`_head_keys`),
+metadata values are read as the punctuation stage leaves them, and the paragraphs
+stage applies the page-number and running-head rules again once lines are joined
+(`page_numbers`, `running_heads`).
 """
 
 from __future__ import annotations
@@ -85,6 +93,7 @@ _PAGE_NO = re.compile(
     r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}\s*页)$"
 )
 _BARE_NUM = re.compile(r"^\d{1,4}$")
+_PAGE_NO_START = frozenset("-—–_~·第Pp0123456789")  # what a `_PAGE_NO` line can start with
 _HEADING_LIKE = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第.{1,4}[章节条部分])"
 )
@@ -288,21 +297,30 @@ def remove_continuations(doc: Document, out: list[Line]) -> None:
             out[i] = ln.with_text(new)
 
 
+def page_numbers(texts: list[str]) -> list[int]:
+    """Which of `texts` (the non-blank lines, stripped, in order) are page numbers:
+    `- 12 -`, `第3页` and kin; and bare numbers standing alone (`stands_alone`, judged
+    without the former), when there are two or more, they count up, and text stands
+    between any two. The paragraphs
+    stage applies this again to the paragraphs (see `running_heads`)."""
+    drop = [k for k, t in enumerate(texts) if t[0] in _PAGE_NO_START and _PAGE_NO.match(t)]
+    rest = [k for k in range(len(texts)) if k not in set(drop)] if drop else list(range(len(texts)))
+    sub = [texts[k] for k in rest]
+    bare = [j for j, t in enumerate(sub) if t[0].isdigit() and _BARE_NUM.match(t) and stands_alone(sub, j)]
+    nums = [int(sub[j]) for j in bare]
+    # a page's text between any two (numbers on successive lines are a column: `2019` / `2020`)
+    if (
+        len(bare) >= 2
+        and all(a < b for a, b in zip(nums, nums[1:], strict=False))
+        and all(b - a > 1 for a, b in zip(bare, bare[1:], strict=False))
+    ):
+        drop += [rest[j] for j in bare]
+    return sorted(drop)
+
+
 def remove_page_numbers(doc: Document, out: list[Line], idx: list[int]) -> None:
-    bare: list[int] = []
-    for i in idx:
-        t = out[i].text.strip()
-        if _PAGE_NO.match(t):
-            _rm(doc, out, i, "page-number")
-        elif _BARE_NUM.match(t):
-            prev_blank = i == 0 or not out[i - 1].text.strip()
-            next_blank = i + 1 >= len(out) or not out[i + 1].text.strip()
-            if prev_blank and next_blank:
-                bare.append(i)
-    nums = [int(out[i].text) for i in bare]
-    if len(bare) >= 2 and all(a < b for a, b in zip(nums, nums[1:], strict=False)):
-        for i in bare:
-            _rm(doc, out, i, "page-number")
+    for k in page_numbers([out[i].text.strip() for i in idx]):
+        _rm(doc, out, idx[k], "page-number")
 
 
 _CLAUSE_START = frozenset("，,、；;：:。.）)")  # a line opening with these continues the one before
@@ -433,6 +451,7 @@ def run(doc: Document, cfg: dict) -> Document:
         extract_metadata(doc, out, nonblank(), cfg)
     if cfg["page_numbers"]:
         remove_page_numbers(doc, out, nonblank())
+        doc.stats.setdefault(NAME, {})["page_numbers"] = True  # the paragraphs stage: again
     if cfg["running_heads"]:
         remove_running_heads(doc, out, nonblank(), cfg)
         # the paragraphs stage applies the rule again to the lines as they end up

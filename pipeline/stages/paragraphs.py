@@ -463,34 +463,49 @@ def settle(
     return groups, para, breaks
 
 
-def drop_running_heads(
+def drop_boilerplate(
     doc: Document,
     groups: list[list[_Item]],
     para: list[str],
     cfg: dict,
     breaks: int,
-    rule: dict,
     seams: Seams | None = None,
 ) -> tuple[list[list[_Item]], list[str], int]:
-    """The boilerplate stage's running-head rule once more, on the paragraphs.
+    """The boilerplate stage's page-number and running-head rules once more, on the
+    paragraphs, when that stage ran them (it says so in `doc.stats`).
 
     That stage saw the lines before fragments, headline columns and wrapped lines were
-    joined (`综合新` / `闻` is a third `综合新闻` only now); a second run sees these
-    paragraphs and would remove what the rule finds, so it is removed here (recorded
-    as `running-head`), and the paragraphs around it are settled again."""
-    from .boilerplate import running_heads
+    joined (`综合新` / `闻` is a third `综合新闻` only now, a bare `2` stands alone once
+    its neighbours are paragraphs); a second run sees these paragraphs and would remove
+    what the rules find, so it is removed here (recorded with the same reasons), and
+    the paragraphs around it are settled again."""
+    from .boilerplate import page_numbers, running_heads
 
-    while True:
-        drop = set(running_heads(para, int(rule["min"]), int(rule["max_chars"])))
-        if not drop:
-            return groups, para, breaks
+    said = doc.stats.get("boilerplate", {})
+    heads, pages = said.get("running_heads"), said.get("page_numbers")
+    if not (heads or pages):
+        return groups, para, breaks
+
+    def take(ks: list[int], reason: str) -> None:
+        nonlocal groups, para
+        drop = set(ks)
         for k in sorted(drop):
             g = groups[k]
-            doc.record_removal(STAGE, "running-head", para[k], (g[0].line.src[0], g[-1].line.src[1]))
+            doc.record_removal(STAGE, reason, para[k], (g[0].line.src[0], g[-1].line.src[1]))
         groups = [g for k, g in enumerate(groups) if k not in drop]
         para = [t for k, t in enumerate(para) if k not in drop]
+
+    while para:
+        n = len(para)
+        if pages:
+            take(page_numbers(para), "page-number")
+        if heads and para:
+            take(running_heads(para, int(heads["min"]), int(heads["max_chars"])), "running-head")
+        if len(para) == n:
+            break
         if cfg["join_breaks"]:
             groups, para, breaks = settle(groups, para, cfg, breaks, seams)
+    return groups, para, breaks
 
 
 @stage(
@@ -552,9 +567,7 @@ def run(doc: Document, cfg: dict) -> Document:
     groups, para = seams.clean_all(groups, para)
     if cfg["join_breaks"]:
         groups, para, breaks = settle(groups, para, cfg, breaks, seams)
-    rule = doc.stats.get("boilerplate", {}).get("running_heads")
-    if rule:
-        groups, para, breaks = drop_running_heads(doc, groups, para, cfg, breaks, rule, seams)
+    groups, para, breaks = drop_boilerplate(doc, groups, para, cfg, breaks, seams)
     doc.lines = [_merge(g, cfg, t) for g, t in zip(groups, para, strict=True)]
     limit = int(cfg["max_paragraph_chars"])
     if limit and any(len(ln.text) > limit for ln in doc.lines):
