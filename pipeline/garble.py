@@ -317,12 +317,12 @@ def char_logp(text: str) -> tuple[np.ndarray, np.ndarray]:
     return char_logp_cps(_codepoints(text))
 
 
-def char_logp_cps(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`char_logp` of text already decoded to code points (uint32): no second decode."""
+def char_logp_cps(cp: np.ndarray, cjk: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`char_logp` of text already decoded to code points (uint32): no second decode
+    (`cjk`: `is_cjk_array(cp)` when the caller has it)."""
     if cp.size == 0:
         return np.zeros(0, np.int64), np.zeros(0)
-    cjk = is_cjk_array(cp)
-    pos = np.flatnonzero(cjk)
+    pos = np.flatnonzero(is_cjk_array(cp) if cjk is None else cjk)
     if pos.size == 0:
         return pos, np.zeros(0)
     first = np.ones(pos.size, dtype=bool)

@@ -456,39 +456,45 @@ def _is_cjk_char(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
-def _sampled_logp(cp: np.ndarray, cjk: np.ndarray, stride: int, flu: _Fluency) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, log-probabilities) of every `stride`-th CJK character, scored in context.
+class _DocLogp:
+    """Exact per-character log-probabilities of the whole joined document, read in context
+    (one model pass; each paragraph is its own context, `_SEP` not being CJK): the
+    prefilter's samples and windows, paragraph fluencies and the per-paragraph arrays
+    of the expensive checks are all slices of it, the values `char_logp` gives each."""
 
-    The garble model costs most of this stage on clean text; a sample of the
-    characters is enough to tell where nothing is garbled (see `_suspects`).
-    """
-    pos = np.flatnonzero(cjk)[::stride]
-    if pos.size == 0:
-        return pos, np.zeros(0)
-    prevpos = np.maximum(pos - 1, 0)
-    prev = np.where(pos > 0, cp[prevpos], 0).astype(np.uint32)
-    first = ~cjk[prevpos] | (pos == 0)
-    return pos, flu.g.model().logp(prev, cp[pos].astype(np.uint32), first)
+    def __init__(self, cp: np.ndarray, cjk: np.ndarray, offs: np.ndarray, ends: np.ndarray, flu: _Fluency):
+        self.pos, self.lp = flu.g.char_logp_cps(cp, cjk)
+        self.n, self.offs, self.ends = cp.size, offs, ends
+        self.lo, self.hi = np.searchsorted(self.pos, offs), np.searchsorted(self.pos, ends)
 
+    def sampled(self, stride: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every `stride`-th CJK character: (positions, log-probabilities)."""
+        return self.pos[::stride], self.lp[::stride]
 
-def _window_logp(
-    cp: np.ndarray, cjk: np.ndarray, a: np.ndarray, b: np.ndarray, flu: _Fluency
-) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, log-probabilities in context) of the CJK characters inside any of the
-    windows [a, b) of the joined document: the same values as `char_logp` of the whole
-    text there, without scoring the rest."""
-    n = cp.size
-    cover = np.zeros(n + 1, dtype=np.int32)
-    np.add.at(cover, np.clip(a, 0, n), 1)
-    np.add.at(cover, np.clip(b, 0, n), -1)
-    inwin = np.cumsum(cover[:n]) > 0
-    pos = np.flatnonzero(inwin & cjk)
-    if pos.size == 0:
-        return pos, np.zeros(0)
-    prevpos = np.maximum(pos - 1, 0)
-    first = ~cjk[prevpos] | (pos == 0)
-    prev = np.where(pos > 0, cp[prevpos], 0).astype(np.uint32)
-    return pos, flu.g.model().logp(prev, cp[pos].astype(np.uint32), first)
+    def windows(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The CJK characters inside any of the windows [a, b) of the joined document."""
+        n = self.n
+        cover = np.zeros(n + 1, dtype=np.int32)
+        np.add.at(cover, np.clip(a, 0, n), 1)
+        np.add.at(cover, np.clip(b, 0, n), -1)
+        inwin = (np.cumsum(cover[:n]) > 0)[self.pos]
+        return self.pos[inwin], self.lp[inwin]
+
+    def fluency(self, paras: np.ndarray) -> np.ndarray:
+        """`garble.fluency` of each paragraph (same sums, in the same order, as `fluency_many`)."""
+        from ..garble import MIN_CJK, NEUTRAL
+
+        owner, idx = _spans(self.lo[paras], self.hi[paras])
+        n = self.hi[paras] - self.lo[paras]
+        s = np.bincount(owner, weights=self.lp[idx], minlength=paras.size)
+        return np.where(n >= MIN_CJK, s / np.maximum(n, 1), NEUTRAL)
+
+    def paragraph(self, n: int, length: int) -> np.ndarray:
+        """Paragraph `n`'s log-probability per character (NaN off CJK), as `_Fluency.in_context`."""
+        out = np.full(length, np.nan)
+        lo, hi = int(self.lo[n]), int(self.hi[n])
+        out[self.pos[lo:hi] - int(self.offs[n])] = self.lp[lo:hi]
+        return out
 
 
 def _block_repeats(keys: list[str], units: list[int], long_chars: int) -> dict[int, int]:
@@ -617,7 +623,7 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
     * "noisy": those of them where a noisy copy is possible;
     * "lookalike": those where a copy under a look-alike tier is possible;
     * "lp": exact per-character log-probabilities of the "noisy" paragraphs.
-    Clean text costs one k-gram sort and a 1-in-`sample_stride` model pass.
+    Clean text costs one k-gram sort and one model pass (`_DocLogp`).
     """
     k, max_shift = int(cfg["kgram"]), int(cfg["max_shift"])
     min_rep, gap = int(cfg["min_repeat_chars"]), int(cfg["max_interleave_gap"])
@@ -627,8 +633,9 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
     lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     ends = np.cumsum(lens + 1) - 1
     offs = ends - lens
-    cjk = is_cjk_array(cp)  # `cp`'s CJK mask, shared by the sampled and the exact scoring
-    spos, slp = _sampled_logp(cp, cjk, int(cfg["sample_stride"]), flu)
+    cjk = is_cjk_array(cp)
+    doc_lp = _DocLogp(cp, cjk, offs, ends, flu)
+    spos, slp = doc_lp.sampled(int(cfg["sample_stride"]))
     csum = np.concatenate(([0.0], np.cumsum(slp)))
     repair: set[int] = set()
     noisy_hit: set[int] = set()
@@ -657,7 +664,7 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
         if noisy.any():
             # exact log-probabilities, but only around such repeats (all `_noisy` reads)
             s0, d0 = start[noisy], d[noisy]
-            epos, elp = _window_logp(cp, cjk, s0 - d0, s0 + 2 * d0 + int(cfg["copy_slack"]), flu)
+            epos, elp = doc_lp.windows(s0 - d0, s0 + 2 * d0 + int(cfg["copy_slack"]))
             ecsum = np.concatenate(([0.0], np.cumsum(elp)))
             pn = pid[noisy]
             hit, la = _noisy_suspects(s0, d0, length[noisy], pn, offs[pn], ends[pn], epos, ecsum, cp, cfg)
@@ -672,25 +679,14 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
         low |= (mean < float(cfg["copy_prefilter"])) & (lens <= int(cfg["max_copy_chars"]))
         cand = np.flatnonzero((lens >= 6) & low)
         if cand.size:
-            f = np.asarray(flu.g.fluency_many([texts[n] for n in cand.tolist()]))
+            f = doc_lp.fluency(cand)
             below = max(float(t[2]) for t in cfg["copy_tiers"])
             low = f < below
             out["garbled"] = dict(zip(cand[low].tolist(), f[low].tolist(), strict=True))
     todo = sorted(noisy_hit - exact.keys())
     if todo:
-        exact.update(zip(todo, _doc_logp((flu, [texts[n] for n in todo])), strict=True))
+        exact.update((n, doc_lp.paragraph(n, len(texts[n]))) for n in todo)
     out["lp"] = exact
-    return out
-
-
-def _doc_logp(arg: tuple[_Fluency, list[str]]) -> list[np.ndarray]:
-    """Per-character log-probabilities of each text, from one pass over them all."""
-    flu, texts = arg
-    lp = flu.in_context("\n".join(texts))
-    out, pos = [], 0
-    for t in texts:
-        out.append(lp[pos : pos + len(t)])
-        pos += len(t) + 1
     return out
 
 
