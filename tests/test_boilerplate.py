@@ -187,3 +187,38 @@ def test_title_repeated_alone_later_is_a_running_head():
     # the same words inside a sentence, or a title that never repeats alone, stay
     kept = clean_text(f"政府工作报告\n\n{body}\n\n这份政府工作报告提出了目标。")
     assert kept.text.count("政府工作报告") == 2
+
+
+def test_running_heads_judged_without_blank_lines():
+    """Blank lines are no evidence: the paragraphs stage puts one between every two
+    paragraphs. A short line is a head when each copy stands alone: not opened by clause
+    punctuation, not continued by the next line, not one of a run of fragments."""
+    from pipeline.stages.boilerplate import running_heads, stands_alone
+
+    texts = ["政府", "政府政府", "政府"]
+    assert running_heads(texts, 3, 20) == [2]  # the title again
+    texts = ["带技术", "揭榜", "；成果找市场", "揭榜", "。再", "揭榜", "。"]
+    assert not stands_alone(texts, 1) and running_heads(texts, 3, 20) == []
+    # copies compared as the output writes them: spaces out, full-width marks, simplified
+    texts = ["标题", "第一段。", "綜合 新闻", "第二段。", "综合新闻", "第三段。", "综合新闻"]
+    assert running_heads(texts, 3, 20) == [2, 4, 6]
+
+
+def test_page_numbers_stand_alone_apart():
+    from pipeline.stages.boilerplate import page_numbers
+
+    assert page_numbers(["正文一。", "7", "正文二。", "8", "正文三。", "- 9 -"]) == [1, 3, 5]
+    assert page_numbers(["2019", "2020", "2021"]) == []  # a column of numbers
+    assert page_numbers(["产总值41", "2", ".6亿元，增长5.", "3", "%；城乡居民"]) == []  # `2` runs on
+
+
+def test_whole_rule_set_runs_again_on_joined_paragraphs():
+    """Chrome, metadata, page numbers and running heads made whole by a later join (a
+    fragment run, wrapped lines) go in the first run, as a second run would take them."""
+    from pipeline import clean_text
+
+    res = clean_text("正文第一段。\n\n下\n载\n\n正文第二段。")
+    assert res.text == "正文第一段。\n\n正文第二段。\n"
+    assert [(r["stage"], r["reason"]) for r in res.report["removed"]] == [("paragraphs", "web-chrome")]
+    res = clean_text("综合新\n闻\n\n第一段。\n\n综合新闻\n\n第二段。\n\n综合新闻")
+    assert res.text == "综合新闻\n\n第一段。\n\n第二段。\n"

@@ -81,3 +81,10 @@ def test_half_width_punctuation_reads_as_full_width(text):
     assert p.clean_text(once).text == once
     assert squeeze("政府,. 1. ")[0] == "政府,.1. "
     assert squeeze("政府，. 1. ")[0] == "政府，.1. "
+
+
+@pytest.mark.parametrize(("text", "want"), [(". --告", ".--告"), ("工--. 2", "工--.2"), ("(--. 2）", "(--.2）")])
+def test_marks_the_punctuation_stage_converts_read_as_chinese(text, want):
+    """`--` before Chinese will be `——`: a space beside it is judged as beside `——`
+    (found by hypothesis: `'. --告'` lost its space only on the second run)."""
+    assert squeeze(text)[0] == want

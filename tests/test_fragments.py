@@ -69,3 +69,10 @@ def test_title_opened_by_a_longer_line_joins_whole():
     # a sentence before a fragment run is never pulled in
     res = clean_text("会议强调，要深入实施创新驱动发展战略。\n\n届\n四\n次全体(扩大)会议")
     assert res.text.startswith("会议强调，要深入实施创新驱动发展战略。\n\n")
+
+
+def test_runs_across_any_blank_lines_and_spaces():
+    """The output has one blank line between paragraphs and no spaces inside Chinese, so
+    neither may keep fragments apart: a second run would join them."""
+    assert run("表\n\n\n\n政").lines[0].text == "表政"
+    assert run("预\n区 生").lines[0].text == "预区生"

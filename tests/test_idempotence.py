@@ -136,6 +136,8 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "2\n3",
         "现在，我代表县人民政府。\n\n全年实现地区生\n产总值41\n2\n.6亿元，增长6.1%；一般公共预算收入38.7亿元，"
         "增长5.\n3\n%；城乡居民人均可支配收入分别达到68,215元。\n",
+        # boilerplate: chrome (`下载`) cut into fragments, whole once they are joined
+        "正文第一段。\n\n下\n载\n\n正文第二段。",
         # boilerplate: a vertical headline rebuilt into the column the document opens with
         "面 对 复 杂 多 变体 的平 外稳 部 环 境面 对 复 杂 多 变总 的体区 外平生 部产 环 境",
         # boilerplate: a running head cut into fragments, whole again once they are joined
@@ -175,6 +177,25 @@ def test_cleaning_twice_changes_nothing(pipe, text):
 )
 def test_found_examples_stay_idempotent(pipe, text):
     _check(pipe, text)
+
+
+# two report paragraphs (national corpus, 1986 and 1993), wrapped every 16 characters below
+_WRAPPED_A = '（一）进一步增强企业特别是全民所有制大中型企业的活力，使它们真正成为相对独立的经济实体，成为自主经营、自负盈亏的社会主义商品生产者和经营者。要在坚持公有制为主体的前提下，继续发展多种所有制形式和多种经营方式。继续从外部和内部两个方面采取切实有效的措施，包括适当缩小指令性计划，减免调节税，提高折旧率，完善厂长（经理）负责制，实行各种不同形式的经济责任制，改革企业的工资奖励制度和劳动制度等，以进一步扩大企业的生产经营自主权，使企业真正具有自我积累、自我改造、自我发展的能力。同时，完善企业的行为机制，加强企业的自我约束。到“七五”期未，除极少数企业外，绝大多数都要实行自负盈亏。对长期经营管理不善的企业，要按照优胜劣汰的原则，进行改组和关停并转。特别要按照自愿互利、共同发展的原则大力促进企业间的横向经济联合，逐步形成不同形式、不同层次的企业群体或企业集团，以促进企业结构的合理化，推动资源合理开发、资金技术合理使用和生产力的合理配置。要通过发展横向联合，进一步推动整个改革不断前进。要排除横向联合的障碍，合理规定联合各方的权益，从政策上支持和从立法上保证企业间各种联合的健康发展。'
+_WRAPPED_B = '必须进一步解放思想和发扬务实作风。我们要坚持解放思想、实事求是的思想路线，开拓进取，锐意创新。既要敢想敢干，大胆试验，又要注意稳妥，每走一步，回头总结经验，对的就坚持，不对的就改正，不足的加以完善，以避免损失，特别要避免大的损失。现在大政方针已定，关键在于真抓实干，切不可丧失发展的机遇。要善于根据形势的变化，及时研究和解决前进中的问题，创造性地进行工作，不断开创各项事业的新局面。'
+
+
+def test_metadata_line_found_where_a_second_run_looks(pipe):
+    """A metadata line after 31 wrapped lines is outside the first lines the boilerplate
+    stage searches; once they are joined into one paragraph it is the second line, and a
+    second run would take it out. The first takes it out too."""
+
+    def wrap(p: str) -> str:
+        return "\n".join(p[i : i + 16] for i in range(0, len(p), 16))
+
+    text = wrap(_WRAPPED_A) + "\n\n来源：新华社\n\n" + wrap(_WRAPPED_B)
+    assert text.split("\n").index("来源：新华社") > 30
+    _check(pipe, text)
+    assert "来源" not in pipe.clean_text(text).text
 
 
 def _provincial() -> list:

@@ -161,3 +161,21 @@ def test_blocks_of_finished_lines_or_titles_stay_apart():
     assert len(run("\n".join(items)).lines) == 3
     title = "二〇二四年政府工作报告摘要\n全力稳增长促发展惠民生"
     assert len(run(title).lines) == 2
+
+
+def test_first_run_joins_what_a_second_run_would():
+    """The next line was title-like (`度26微克/立方米，空气质`) when the first run judged the
+    break; the paragraph it grew into is not, and a second run joins it (a word spans the
+    break, `浓|度`). `settle` judges the paragraphs again that way."""
+    text = "城乡面貌持续改善。完成老\n改造31个，新改建农村公\n8公里，PM2.5平均浓\n度26微克/立方米，空气质\n。"
+    doc = run(text)
+    assert [ln.text for ln in doc.lines] == ["城乡面貌持续改善。完成老改造31个，新改建农村公8公里，PM2.5平均浓度26微克/立方米，空气质。"]
+
+
+def test_markup_cut_by_a_line_break_goes_once_joined():
+    from pipeline import clean_text
+
+    res = clean_text("；城经济增长基$\n_。$")  # (shrunk from a hypothesis find)
+    assert res.text == "；城经济增长基_。\n"
+    assert res.report["accounting"]["unaccounted_chars"] == 0
+    assert ("paragraphs", "latex") in [(r["stage"], r["reason"]) for r in res.report["removed"]]

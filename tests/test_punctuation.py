@@ -91,3 +91,22 @@ def test_kaihua_seed_lines(pn, seeds_dir):
     assert "“腾笼换鸟、凤凰涅槃”" in out45
     out49 = run(pn, lines[48].rstrip()).text
     assert out49.rstrip().endswith("。")
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [(",,,,,现", "，，，，，现"), ("(),(),()政府", "（），（），（）政府"), ("政府((((", "政府（（（（")],
+)
+def test_runs_of_marks_convert_in_one_run(pn, text, want):
+    """A converted mark is context for its neighbours: a run converts from whichever end
+    touches Chinese (once, not one mark per pass, which left `,，，，，现` for a second run)."""
+    assert run(pn, text).text == want + "\n"
+
+
+def test_converted_positions():
+    from pipeline.stages.punctuation import converted_positions
+
+    assert converted_positions("1. --告") == [3, 4]
+    assert converted_positions("(93 .)4") == []  # no Chinese inside or beside
+    assert converted_positions("(优良93 .)4") == [0, 7]
+    assert converted_positions("1,000") == []

@@ -427,12 +427,40 @@ def remove_running_heads(doc: Document, out: list[Line], idx: list[int], cfg: di
 def run(doc: Document, cfg: dict) -> Document:
     """Web chrome, continuation markers, metadata lines, page numbers, running heads."""
     out = list(doc.lines)
+    clean_lines(doc, out, cfg)
+    doc.lines = out
+    # the paragraphs stage runs these rules again on the paragraphs, as a second run would
+    # see them; what it is given to compare with shows whether anything changed since
+    doc.stats[NAME] = {"cfg": dict(cfg), "lines": [t for ln in out if (t := ln.text.strip())]}
+    return doc
+
+
+def maybe_boilerplate(t: str) -> bool:
+    """Whether any rule but the running heads could take the line `t` (stripped, non-empty)
+    out: a cheap test, so that the paragraphs stage runs them again only when needed."""
+    if len(t) > 160:
+        return False
+    return (
+        _is_chrome_line(t) is not False
+        or t in _SEP
+        or _BREAD_START.match(t) is not None
+        or _RELATED.match(t) is not None
+        or _META_LINE.match(t) is not None
+        or _TIMESTAMP.match(t) is not None
+        or (len(t) <= 80 and _CAPTION.search(t) is not None)
+        or _PAGE_NO.match(t) is not None
+        or _BARE_NUM.match(t) is not None
+        or CONTINUATION.search(t) is not None
+    )
+
+
+def clean_lines(doc: Document, out: list[Line], cfg: dict) -> None:
+    """Every rule, in order, on `out` (lines are blanked or rewritten in place)."""
     for i, ln in enumerate(out):
         if ln.text and ln.text.isspace():
             out[i] = ln.with_text("")
     if cfg["continuation_markers"]:
         remove_continuations(doc, out)
-        doc.stats.setdefault(NAME, {})["markers"] = True  # the paragraphs stage: again on joined lines
 
     live: list[int] | None = None
 
@@ -451,13 +479,5 @@ def run(doc: Document, cfg: dict) -> Document:
         extract_metadata(doc, out, nonblank(), cfg)
     if cfg["page_numbers"]:
         remove_page_numbers(doc, out, nonblank())
-        doc.stats.setdefault(NAME, {})["page_numbers"] = True  # the paragraphs stage: again
     if cfg["running_heads"]:
         remove_running_heads(doc, out, nonblank(), cfg)
-        # the paragraphs stage applies the rule again to the lines as they end up
-        doc.stats.setdefault(NAME, {})["running_heads"] = {
-            "min": cfg["running_head_min"],
-            "max_chars": cfg["running_head_max_chars"],
-        }
-    doc.lines = out
-    return doc

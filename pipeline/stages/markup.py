@@ -23,6 +23,7 @@ from ..document import Document, Line
 from ..registry import stage
 from ..textops import CJK_CLASS, CJK_PUNCT_CLASS, count_changes
 from .boilerplate import CONTINUATION
+from .booking import Booked
 
 NAME = "markup"
 
@@ -260,26 +261,6 @@ def is_chinese(doc: Document) -> bool:
     return any(_CHINESE.search(ln.text) for ln in doc.lines)
 
 
-class _AsStage:
-    """A document whose change log books everything under another stage's name: the
-    rules here, run by the paragraphs stage on the lines it joins, are that stage's
-    changes (each stage's accounting must balance on its own)."""
-
-    __slots__ = ("doc", "stage")
-
-    def __init__(self, doc: Document, stage: str):
-        self.doc, self.stage = doc, stage
-
-    def record_removal(self, _stage: str, reason: str, text: str, src: tuple[int, int]) -> None:
-        self.doc.record_removal(self.stage, reason, text, src)
-
-    def record_change(self, _stage: str, rule: str, n: int = 1, delta: int = 0) -> None:
-        self.doc.record_change(self.stage, rule, n, delta)
-
-    def flag(self, kind: str, message: str, excerpt: str, src: tuple[int, int], _stage: str = "") -> None:
-        self.doc.flag(kind, message, excerpt, src, self.stage)
-
-
 def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, chinese: bool) -> str:
     """The markup rules on a paragraph joined from several lines, booked under `stage`.
 
@@ -287,7 +268,7 @@ def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, chi
     is whole only once the lines are joined; a second run would see it there."""
     if not _TRIGGER.search(text):
         return text
-    new = clean_line(_AsStage(doc, stage), Line(text, src), chinese)  # type: ignore[arg-type]
+    new = clean_line(Booked(doc, stage), Line(text, src), chinese)  # type: ignore[arg-type]
     return "" if new is None else new.text
 
 

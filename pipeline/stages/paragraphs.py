@@ -377,7 +377,7 @@ class Seams:
     def __init__(self, doc: Document):
         self.doc = doc
         self.markup = bool(doc.stats.get("markup", {}).get("seams"))
-        self.markers = bool(doc.stats.get("boilerplate", {}).get("markers"))
+        self.markers = bool(doc.stats.get("boilerplate", {}).get("cfg", {}).get("continuation_markers"))
         self._chinese: bool | None = None
 
     def chinese(self) -> bool:
@@ -463,7 +463,7 @@ def settle(
     return groups, para, breaks
 
 
-def drop_boilerplate(
+def recheck_boilerplate(
     doc: Document,
     groups: list[list[_Item]],
     para: list[str],
@@ -471,38 +471,64 @@ def drop_boilerplate(
     breaks: int,
     seams: Seams | None = None,
 ) -> tuple[list[list[_Item]], list[str], int]:
-    """The boilerplate stage's page-number and running-head rules once more, on the
-    paragraphs, when that stage ran them (it says so in `doc.stats`).
+    """The boilerplate stage's rules once more, on the paragraphs as a second run sees them
+    (one blank line between each two), when that stage ran and the lines have changed
+    since (it leaves its settings and its non-blank lines in `doc.stats`).
 
-    That stage saw the lines before fragments, headline columns and wrapped lines were
-    joined (`综合新` / `闻` is a third `综合新闻` only now, a bare `2` stands alone once
-    its neighbours are paragraphs); a second run sees these paragraphs and would remove
-    what the rules find, so it is removed here (recorded with the same reasons), and
-    the paragraphs around it are settled again."""
-    from .boilerplate import page_numbers, running_heads
-
-    said = doc.stats.get("boilerplate", {})
-    heads, pages = said.get("running_heads"), said.get("page_numbers")
-    if not (heads or pages):
+    It saw the lines before fragments, headline columns and wrapped lines were joined:
+    `综合新` / `闻` is a third `综合新闻` only now, `下` / `载` is chrome, a metadata line
+    moves into the first lines of the document when the wrapped ones above it become a
+    few paragraphs. A second run would remove what the rules find, so it goes here
+    (booked under this stage, with the same reasons), and the paragraphs around it are
+    settled again."""
+    said = doc.stats.get("boilerplate")
+    if not said or para == said["lines"]:
         return groups, para, breaks
+    from .boilerplate import clean_lines, maybe_boilerplate, running_heads
+    from .booking import Booked
 
-    def take(ks: list[int], reason: str) -> None:
-        nonlocal groups, para
-        drop = set(ks)
-        for k in sorted(drop):
-            g = groups[k]
-            doc.record_removal(STAGE, reason, para[k], (g[0].line.src[0], g[-1].line.src[1]))
-        groups = [g for k, g in enumerate(groups) if k not in drop]
-        para = [t for k, t in enumerate(para) if k not in drop]
+    bcfg = said["cfg"]
+    # Every rule again only when some paragraph could be taken: one the stage never saw
+    # (joined, or changed since), one now in the first or last lines where metadata is
+    # looked for, a bare number (its neighbours may have changed), a related-links line
+    # (its share of the document may have); else only the running heads, which any
+    # join may complete.
+    seen = set(said["lines"])
+    win = int(bcfg["metadata_window"])
+    n = len(para)
+    edge = set(range(min(win, n))) | set(range(max(0, n - max(1, win // 3)), n))
+    if not any(
+        maybe_boilerplate(t)
+        for k, t in enumerate(para)
+        if t not in seen or k in edge or (len(t) <= 4 and t.isdigit()) or t.startswith(("相关", "延伸", "推荐"))
+    ):
+        if not bcfg["running_heads"]:
+            return groups, para, breaks
+        while True:
+            drop = set(running_heads(para, int(bcfg["running_head_min"]), int(bcfg["running_head_max_chars"])))
+            if not drop:
+                return groups, para, breaks
+            for k in sorted(drop):
+                g = groups[k]
+                doc.record_removal(STAGE, "running-head", para[k], (g[0].line.src[0], g[-1].line.src[1]))
+            groups = [g for k, g in enumerate(groups) if k not in drop]
+            para = [t for k, t in enumerate(para) if k not in drop]
+            if cfg["join_breaks"]:
+                groups, para, breaks = settle(groups, para, cfg, breaks, seams)
 
+    booked = Booked(doc, STAGE)
     while para:
-        n = len(para)
-        if pages:
-            take(page_numbers(para), "page-number")
-        if heads and para:
-            take(running_heads(para, int(heads["min"]), int(heads["max_chars"])), "running-head")
-        if len(para) == n:
+        out: list[Line] = []
+        for g, t in zip(groups, para, strict=True):
+            if out:
+                out.append(Line("", g[0].line.src))
+            out.append(Line(t, (g[0].line.src[0], g[-1].line.src[1])))
+        clean_lines(booked, out, said["cfg"])  # type: ignore[arg-type]
+        new = [ln.text.strip() for ln in out[::2]]
+        if new == para:
             break
+        groups = [g for g, t in zip(groups, new, strict=True) if t]
+        para = [t for t in new if t]
         if cfg["join_breaks"]:
             groups, para, breaks = settle(groups, para, cfg, breaks, seams)
     return groups, para, breaks
@@ -567,7 +593,7 @@ def run(doc: Document, cfg: dict) -> Document:
     groups, para = seams.clean_all(groups, para)
     if cfg["join_breaks"]:
         groups, para, breaks = settle(groups, para, cfg, breaks, seams)
-    groups, para, breaks = drop_boilerplate(doc, groups, para, cfg, breaks, seams)
+    groups, para, breaks = recheck_boilerplate(doc, groups, para, cfg, breaks, seams)
     doc.lines = [_merge(g, cfg, t) for g, t in zip(groups, para, strict=True)]
     limit = int(cfg["max_paragraph_chars"])
     if limit and any(len(ln.text) > limit for ln in doc.lines):
