@@ -354,6 +354,32 @@ def fluency_many(texts: Sequence[str] | Iterable[str]) -> list[float]:
     return out.tolist()
 
 
+def line_stats(lines: Sequence[str], known: dict[str, tuple[int, float]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(CJK characters, sum of their log-probabilities) of each line, each read on its own.
+
+    `known` maps a line's text to those two figures where an earlier pass over the
+    document already scored it (the dedupe stage scores every paragraph): only the
+    other lines are scored here. A line's sum is always added up in character order,
+    so a figure is the same whichever pass computed it.
+    """
+    n = np.zeros(len(lines), dtype=np.int64)
+    s = np.zeros(len(lines))
+    todo = [i for i, t in enumerate(lines) if t not in known] if known else list(range(len(lines)))
+    if known and len(todo) < len(lines):
+        hit = [i for i, t in enumerate(lines) if t in known]
+        figures = [known[lines[i]] for i in hit]
+        n[hit] = [f[0] for f in figures]
+        s[hit] = [f[1] for f in figures]
+    if todo:
+        texts = [lines[i] for i in todo]
+        pos, lp = char_logp("\n".join(texts))
+        ends = np.cumsum(np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts)))
+        which = np.searchsorted(ends, pos, side="right")
+        n[todo] = np.bincount(which, minlength=len(todo))
+        s[todo] = np.bincount(which, weights=lp, minlength=len(todo))
+    return n, s
+
+
 def is_garbled(text: str, threshold: float = GARBLE_THRESHOLD) -> bool:
     """True when `text` has enough CJK characters and reads as scrambled."""
     return fluency(text) < threshold

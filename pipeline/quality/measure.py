@@ -170,15 +170,16 @@ def _per_line_mask(mask: np.ndarray, nl: np.ndarray, n: int) -> np.ndarray:
     return cs[ends] - cs[starts]
 
 
-def measure(text: str, chunk: int = 1 << 20) -> Measures:
+def measure(text: str, chunk: int = 1 << 20, known: dict[str, tuple[int, float]] | None = None) -> Measures:
     """All per-paragraph measurements of `text` (the final clean text).
 
     Every measure stays inside its line, so a long text is measured in pieces of about
     `chunk` characters cut at line ends and the pieces joined: same values, and the
     per-character arrays (tens of bytes a character) never span a 50 MB input.
+    `known`: lines the dedupe stage already scored with the garble model (`garble.line_stats`).
     """
     if len(text) <= chunk:
-        return _measure(text)
+        return _measure(text, known)
     parts: list[Measures] = []
     offsets: list[int] = []
     start = line0 = 0
@@ -186,7 +187,7 @@ def measure(text: str, chunk: int = 1 << 20) -> Measures:
         cut = text.find("\n", start + chunk)
         end = len(text) if cut < 0 else cut
         piece = text[start:end]
-        parts.append(_measure(piece))
+        parts.append(_measure(piece, known))
         offsets.append(line0)
         line0 += piece.count("\n") + 1
         start = end + 1
@@ -202,8 +203,8 @@ def measure(text: str, chunk: int = 1 << 20) -> Measures:
     )
 
 
-def _measure(text: str) -> Measures:
-    from ..garble import MIN_CJK, NEUTRAL, char_logp_cps
+def _measure(text: str, known: dict[str, tuple[int, float]] | None = None) -> Measures:
+    from ..garble import MIN_CJK, NEUTRAL, line_stats
 
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     is_nl = cp == 10
@@ -224,10 +225,8 @@ def _measure(text: str) -> Measures:
     cjkp = (f & _CJKP).astype(bool)
     nonws = _per_line_mask(~(sp | is_nl | (cp == 13)), nl, cp.size)
     n_cjk = _per_line_mask(cjk, nl, cp.size)
-    pos, lp = char_logp_cps(cp)
-    at_edge = np.searchsorted(pos, edges)
-    n_lp = np.diff(at_edge)
-    s_lp = np.diff(np.concatenate(([0.0], np.cumsum(lp)))[at_edge])
+    lines = text.split("\n")
+    n_lp, s_lp = line_stats(lines, known)
     flu = np.where(n_lp >= MIN_CJK, s_lp / np.maximum(n_lp, 1), NEUTRAL)
 
     counts = {
@@ -249,7 +248,6 @@ def _measure(text: str) -> Measures:
         counts[name] = bad.astype(np.int64)
 
     keep = np.flatnonzero(nonws > 0)
-    lines = text.split("\n")
     paras = [lines[i].strip() for i in keep.tolist()]
     counts = {k: v[keep] for k, v in counts.items()}
     counts["unterminated"] = np.array([unterminated(p) for p in paras], dtype=np.int64)

@@ -41,7 +41,7 @@ def grade(score: float, cutoffs: dict[str, float]) -> str:
 
 def score_text_document(doc: Document, text: str, cfg: dict[str, Any]) -> dict[str, Any]:
     """The `quality` section of the report for `doc` whose clean text is `text`."""
-    m = measure(text)
+    m = measure(text, known=doc.stats.get("line_fluency"))
     values = {k: (None if v is None else round(float(v), 4)) for k, v in components.measure_all(doc, text, m, cfg).items()}
     comps: dict[str, dict[str, Any]] = {}
     total = 0.0

@@ -489,6 +489,14 @@ class _DocLogp:
         s = np.bincount(owner, weights=self.lp[idx], minlength=paras.size)
         return np.where(n >= MIN_CJK, s / np.maximum(n, 1), NEUTRAL)
 
+    def paragraph_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        """(CJK characters, sum of their log-probabilities) of every paragraph, added up in
+        character order as `garble.line_stats` does: the quality scoring reuses them."""
+        count = self.hi - self.lo
+        owner = np.repeat(np.arange(count.size), count)
+        return count, np.bincount(owner, weights=self.lp[self.lo[0] : self.hi[-1]] if count.size else self.lp,
+                                  minlength=count.size)
+
     def paragraph(self, n: int, length: int) -> np.ndarray:
         """Paragraph `n`'s log-probability per character (NaN off CJK), as `_Fluency.in_context`."""
         out = np.full(length, np.nan)
@@ -671,7 +679,8 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
             repair.update(hit.tolist())
             noisy_hit.update(hit.tolist())
             lookalike.update(la.tolist())
-    out: dict = {"repair": repair, "noisy": noisy_hit, "lookalike": lookalike, "garbled": {}, "lp": {}}
+    out: dict = {"repair": repair, "noisy": noisy_hit, "lookalike": lookalike, "garbled": {}, "lp": {},
+                 "sums": doc_lp.paragraph_sums()}
     if cfg["noisy_paragraphs"]:
         cnt, mean = _region_means(spos, csum, offs, ends)
         low = (cnt < min_s) | (mean < float(cfg["garbled_prefilter"]))
@@ -787,6 +796,11 @@ def run(doc: Document, cfg: dict) -> Document:
         exact_lp = _suspect_logp(texts, cfg, flu)
     else:
         exact_lp = {}
+    if "sums" in exact_lp:  # the garble figures of every paragraph, for the quality scoring
+        cnt, tot = exact_lp["sums"]
+        doc.stats["line_fluency"] = {
+            t.strip(): (c, s) for t, c, s in zip(texts, cnt.tolist(), tot.tolist(), strict=True)
+        }
     if cfg["within_paragraph"]:
         for n in sorted(exact_lp.get("repair", ())):
             i = live[n]
