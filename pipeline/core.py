@@ -107,6 +107,9 @@ class Pipeline:
 
         garble.warm()
         _word_freq()
+        for spec, settings in self.steps:
+            if spec.warm is not None:
+                spec.warm(settings)
         self.clean_text(sample)
         return self
 

@@ -6,7 +6,9 @@ A stage is a module in `pipeline.stages` with one entry point:
     def run(doc: Document, cfg: dict) -> Document: ...
 
 `defaults` lists every setting the stage understands; a config key not in
-`defaults` is an error (`ConfigError`), so typos never pass silently.
+`defaults` is an error (`ConfigError`), so typos never pass silently. `warm`
+(optional, given the stage's settings) loads what the stage would otherwise
+build at its first document: `Pipeline.warm` calls it before a pool forks.
 """
 
 from __future__ import annotations
@@ -28,16 +30,19 @@ class StageSpec:
     fn: StageFn
     defaults: dict[str, Any]
     doc: str
+    warm: Callable[[dict[str, Any]], Any] | None = None
 
 
 _STAGES: dict[str, StageSpec] = {}
 
 
-def stage(name: str, defaults: dict[str, Any] | None = None) -> Callable[[StageFn], StageFn]:
-    """Register `fn` as the stage `name` with its default settings."""
+def stage(
+    name: str, defaults: dict[str, Any] | None = None, warm: Callable[[dict[str, Any]], Any] | None = None
+) -> Callable[[StageFn], StageFn]:
+    """Register `fn` as the stage `name` with its default settings (and its `warm` hook)."""
 
     def deco(fn: StageFn) -> StageFn:
-        _STAGES[name] = StageSpec(name, fn, dict(defaults or {}), (fn.__doc__ or "").strip())
+        _STAGES[name] = StageSpec(name, fn, dict(defaults or {}), (fn.__doc__ or "").strip(), warm)
         return fn
 
     return deco
