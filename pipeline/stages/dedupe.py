@@ -236,6 +236,22 @@ def _interleaved(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluen
     return out
 
 
+def _seam_cut(t: str, lo: int, start: int, d: int, length: int) -> bool:
+    """Whether `_interleaved` can find a word across a seam of the repeat (start, d, length)
+    of `t` (paragraph starting at `lo`): its `word_spans_break` test, on the text around
+    the seams only."""
+    from .paragraphs import word_spans_break
+
+    for a in range(1, 3):
+        s2 = start + d - a
+        if start - a < lo:
+            break
+        y, z = t[max(start + length, s2 - 4) : s2], t[start + d + length : start + d + length + 4]
+        if word_spans_break(y, z):
+            return True
+    return False
+
+
 def _plain_clause(text: str, min_cjk: int) -> bool:
     """At least `min_cjk` CJK characters, no digits and no sentence end inside: what a
     mildly garbled copy must be. Parallel list items (`…支出３，１８９…元，占预算数的８２．８２％；`)
@@ -667,7 +683,11 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
                 y0 = cp[ye].astype(np.uint64)
                 key = (y0 << np.uint64(21)) | z0
                 seam |= (ye >= s0 + l0) & (flu.g.model()._bigram_cond(key) > 0)
-            repair.update(pid[inter][seam].tolist())
+            pi = pid[inter]
+            # then the segmentation itself, as `_interleaved` tries it: most seams fail here
+            for c in np.flatnonzero(seam).tolist():
+                if _seam_cut(joined, int(offs[pi[c]]), int(s0[c]), int(d0[c]), int(l0[c])):
+                    repair.add(int(pi[c]))
         noisy = (d <= int(cfg["max_noisy_shift"])) & ~tandem
         if noisy.any():
             # exact log-probabilities, but only around such repeats (all `_noisy` reads)
