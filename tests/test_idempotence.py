@@ -173,6 +173,13 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "预\n区<div>生",
         # fragments: fragments three blank lines apart (the output has one)
         "表\n\n\n\n政",
+        # -- found with tests/test_properties.MIXED the same way:
+        # unicode_hygiene: mojibake left by removing a control or private-use character
+        "Æ\x0c¾",
+        "Î\U00109285\x9a",
+        "\xa0Îº",
+        # column_spaces: a `(` that pairs with the next line's `）` (`（` once joined)
+        ";^([ \\t]\n。）",
     ],
 )
 def test_found_examples_stay_idempotent(pipe, text):

@@ -86,6 +86,7 @@ def run(doc: Document, cfg: dict) -> Document:
     """Remove spaces between CJK characters, and between CJK and digits/Latin."""
     if not cfg["enabled"]:
         return doc
+    doc.stats[NAME] = {"cfg": dict(cfg)}  # the paragraphs stage: again on joined lines
     total = 0
     for i, ln in enumerate(doc.lines):
         if ln.kind == "headline" or not _ANY_SPACE.search(ln.text.lstrip()):

@@ -369,15 +369,19 @@ def in_clean_form(items: list[_Item]) -> bool:
 class Seams:
     """Rules of earlier stages that a join can newly satisfy, run again on joined lines.
 
-    The markup and boilerplate stages judged each line alone, but a token or pair cut by
-    a line break (`&am` / `p;`, `$` / `_{…}$`, `(上接` / `5版)`) is whole only in the joined
-    paragraph (joined here, or by the fragments stage), where a second run would find it. Each of those stages leaves word in
+    The unicode, markup, boilerplate and column-space stages judged each line alone, but
+    a token or pair cut by a line break (`Ã` / `©`, `&am` / `p;`, `$` / `_{…}$`, `(上接` /
+    `5版)`, a `(` that pairs with a `）` on the next line and so becomes `（`) is whole only
+    in the joined paragraph (joined here, or by the fragments stage), where a second run
+    would find it. Each of those stages leaves word in
     `doc.stats` that it ran; what is found is booked under this stage."""
 
     def __init__(self, doc: Document):
         self.doc = doc
+        self.unicode = doc.stats.get("unicode_hygiene", {}).get("cfg")
         self.markup = bool(doc.stats.get("markup", {}).get("seams"))
         self.markers = bool(doc.stats.get("boilerplate", {}).get("cfg", {}).get("continuation_markers"))
+        self.spaces = "column_spaces" in doc.stats
         self._chinese: bool | None = None
 
     def chinese(self) -> bool:
@@ -390,6 +394,10 @@ class Seams:
     def clean(self, text: str, src: tuple[int, int]) -> str:
         while True:
             before = text
+            if self.unicode:
+                from .unicode_hygiene import clean_joined as clean_unicode
+
+                text = clean_unicode(self.doc, text, src, STAGE, self.unicode).strip()
             if self.markup:
                 from .markup import _TRIGGER, clean_joined
 
@@ -399,12 +407,17 @@ class Seams:
                 from .boilerplate import strip_markers
 
                 text = strip_markers(self.doc, text, src, STAGE).strip()
+            if self.spaces and (" " in text or "\t" in text):
+                from .column_spaces import squeeze
+
+                text, n = squeeze(text)
+                self.doc.record_change(STAGE, "column-space", n)
             if text == before:
                 return text
 
     def clean_all(self, groups: list[list[_Item]], para: list[str]) -> tuple[list[list[_Item]], list[str]]:
         """Every joined paragraph cleaned; one the rules empty entirely is dropped."""
-        if not (self.markup or self.markers):
+        if not (self.unicode or self.markup or self.markers or self.spaces):
             return groups, para
         out_g, out_p = [], []
         for g, t in zip(groups, para, strict=True):

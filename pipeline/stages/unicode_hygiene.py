@@ -93,6 +93,28 @@ def fold_width(text: str) -> str:
 
 def _clean_line(doc: Document, ln: Line, cfg: dict) -> str:
     text = ln.text
+    # taking a character out can leave mojibake (`Æ\x0c¾` -> `Æ¾`, which is `ƾ`): the repair
+    # needs the C1 controls mojibake is made of, so it comes first, and again after, until
+    # nothing changes (a second run would repair what the removals left)
+    while True:
+        before = text
+        text = _repair_and_remove(doc, ln, cfg, text)
+        if text == before:
+            break
+    if _FOLD_RE.search(text):
+        folded = fold_width(text)
+        if folded != text:
+            n = sum(1 for a, b in zip(text, folded, strict=True) if a != b)
+            doc.record_change(NAME, "fold-width", n, nonws_len(text) - nonws_len(folded))
+            text = folded
+    if not unicodedata.is_normalized("NFC", text):
+        nfc = unicodedata.normalize("NFC", text)
+        doc.record_change(NAME, "nfc", 1, nonws_len(text) - nonws_len(nfc))
+        text = nfc
+    return text
+
+
+def _repair_and_remove(doc: Document, ln: Line, cfg: dict, text: str) -> str:
     if cfg["mojibake"]:
         fixed = fix_mojibake(text)
         if fixed != text:
@@ -117,17 +139,17 @@ def _clean_line(doc: Document, ln: Line, cfg: dict) -> str:
             ctx = text[max(0, m.start() - 12) : m.end() + 12]
             doc.flag(what, f"U+{ord(ch):04X} removed: a character was lost in extraction", ctx, ln.src, NAME)
         text = _LOST_RE.sub("", text)
-    if _FOLD_RE.search(text):
-        folded = fold_width(text)
-        if folded != text:
-            n = sum(1 for a, b in zip(text, folded, strict=True) if a != b)
-            doc.record_change(NAME, "fold-width", n, nonws_len(text) - nonws_len(folded))
-            text = folded
-    if not unicodedata.is_normalized("NFC", text):
-        nfc = unicodedata.normalize("NFC", text)
-        doc.record_change(NAME, "nfc", 1, nonws_len(text) - nonws_len(nfc))
-        text = nfc
     return text
+
+
+def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, cfg: dict) -> str:
+    """This stage's rules on a paragraph joined from several lines, booked under `stage`
+    (mojibake cut by a line break, `Ã` / `©`, is whole only once the lines are joined)."""
+    if not _NEEDS.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
+    from .booking import Booked
+
+    return _clean_line(Booked(doc, stage), Line(text, src), cfg)  # type: ignore[arg-type]
 
 
 # Lines with one of these need `_clean_line` (removals, flags, ftfy); the others only
@@ -205,6 +227,7 @@ def _clean_simple_group(doc: Document, idx: list[int]) -> None:
 @stage(NAME, defaults={"mojibake": True, "control_to_space": False})
 def run(doc: Document, cfg: dict) -> Document:
     """Zero-width/control/odd-space/lost characters, mojibake, width folding, NFC."""
+    doc.stats[NAME] = {"cfg": dict(cfg)}  # the paragraphs stage: again on joined lines
     whole = "\n".join(ln.text for ln in doc.lines)
     if not _NEEDS.search(whole) and unicodedata.is_normalized("NFC", whole):
         return doc
