@@ -163,8 +163,9 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "；城经济增长基$\n_。$",
         # markup: `$…$` made whole by the fragments stage joining tiny lines
         "$_\n经\n心\n$",
-        # markup: a rule line behind a bullet
+        # markup: a rule line behind a bullet, or behind a continuation marker
         "●---",
+        "(接5版)---",
         # markup: bold and italic markers against a space the punctuation stage removes
         "** ）**",
         "**\u3000、**",

@@ -188,7 +188,7 @@ def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
 
 
 def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
-    """All markup rules on one line; None when the line itself was pure markup."""
+    """All markup rules on one line (its text empty when the line was pure markup)."""
     text = ln.text
     src = ln.src
     kind = ln.kind
@@ -198,9 +198,6 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
     # A second run would take those out, so repeat until nothing changes; every rule only
     # ever shortens the line, so this ends (one round, two when anything was found)
     while True:
-        if _FENCE.match(text) or _RULE_LINE.match(text):  # also once a bullet is off (`● ----`)
-            doc.record_removal(NAME, "markdown-rule", text, src)
-            return None
         start_text = text
         text = strip_html(doc, text, src)
         # a newspaper continuation marker can stand before line-start markup (`(上接5版)## 标题`):
@@ -212,6 +209,11 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
         # line-start markup can nest (`● ## 2 标题`, `- ### 标题`): peel until stable
         for _ in range(4):
             before = text
+            # a rule or fence line, also once a bullet or a marker is off (`● ----`, `(接5版)---`)
+            if _FENCE.match(text) or _RULE_LINE.match(text):
+                doc.record_removal(NAME, "markdown-rule", text, src)
+                text = ""
+                break
             if not _PAGE_NUMBER_LIKE.match(text):
                 m = _LIST_ITEM.match(text)
                 if m and not (m.group(2) == "*" and text.count("*") > 1 and _BOLD.search(text)):
