@@ -146,6 +146,8 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "来源：。。。",
         # boilerplate: a metadata key after a space the punctuation stage removes
         "来源： 时间：午",
+        # boilerplate: a metadata value too long only with the spaces later stages remove
+        "来源：万元http://www.gov.cn/a.html（一）  - （一）PM2.5",
         # column_spaces: a space before `--`, which the punctuation stage makes `——`
         ". --告",
         # column_spaces: a space after `--.` (`——.` in the output)
@@ -166,6 +168,9 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         # markup: a rule line behind a bullet, or behind a continuation marker
         "●---",
         "(接5版)---",
+        # markup: markup a continuation marker stood in, whole once the marker is out
+        "---(接5版)",
+        "-(接5版)--",
         # markup: bold and italic markers against a space the punctuation stage removes
         "** ）**",
         "**\u3000、**",

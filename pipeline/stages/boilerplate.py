@@ -197,8 +197,9 @@ def _pairs(t: str) -> list[tuple[str, str]] | None:
     for n, m in enumerate(keys):
         end = keys[n + 1].start() if n + 1 < len(keys) else len(body)
         val = body[m.end() : end].strip()
-        # a sentence end or an ellipsis is prose (`。。。` is the `……` of the output)
-        if len(val) > 40 or "。" in val or "…" in val:
+        # a sentence end or an ellipsis is prose (`。。。` is the `……` of the output); the
+        # length without spaces, which later stages take out around Chinese
+        if len(val) > 40 and len("".join(val.split())) > 40 or "。" in val or "…" in val:
             return None
         if m.group(1) in _DATE_KEYS and val and not re.match(r"^\d{4}", val):
             return None
@@ -288,13 +289,23 @@ def strip_markers(doc: Document, text: str, src: tuple[int, int], stage: str = N
 
 
 def remove_continuations(doc: Document, out: list[Line]) -> None:
+    chinese: bool | None = None
     for i, ln in enumerate(out):
         t = ln.text
         if not t or ("接" not in t and "转" not in t and "续" not in t):
             continue
         new = strip_markers(doc, t, ln.src)
-        if new != t:
-            out[i] = ln.with_text(new)
+        if new == t:
+            continue
+        if "markup" in doc.stats:
+            # the markup stage saw the line with its marker (`---(接5版)`, `-(接5版) 政府`); a
+            # second run sees it without, so its rules run again on what is left
+            from .markup import clean_joined, is_chinese
+
+            if chinese is None:
+                chinese = is_chinese(doc)  # type: ignore[arg-type]
+            new = clean_joined(doc, new, ln.src, NAME, chinese)
+        out[i] = ln.with_text(new)
 
 
 def page_numbers(texts: list[str]) -> list[int]:

@@ -264,10 +264,12 @@ def is_chinese(doc: Document) -> bool:
 
 
 def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, chinese: bool) -> str:
-    """The markup rules on a paragraph joined from several lines, booked under `stage`.
+    """The markup rules on a line a later stage made, booked under `stage`.
 
     A token or pair cut by a line break (`&am` / `p;`, `PM_{2.` / `5}`, `$` / `_{…}$`)
-    is whole only once the lines are joined; a second run would see it there."""
+    is whole only once the paragraphs stage joins the lines; markup a continuation
+    marker stood in (`---(接5版)`) shows once the boilerplate stage takes the marker
+    out. A second run would see them there."""
     if not _TRIGGER.search(text):
         return text
     new = clean_line(Booked(doc, stage), Line(text, src), chinese)  # type: ignore[arg-type]
