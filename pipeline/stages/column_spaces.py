@@ -36,7 +36,9 @@ _OTHER = rf"(?:{_C}|[0-9A-Za-z]|{_ASCII_P})"
 # full-width form: the spaces are judged on a shadow copy where it reads as _P_CJK.
 _P_CJK = "\ue000"
 _IN_CJK = re.compile(rf"(?<={_C}){_ASCII_P}+")
-_HALF_MARK = re.compile(r"""[,.:;!?()"'\-…―]|。。。""")  # what the punctuation stage converts
+# a run of half-width marks beside a space: only there can a conversion matter (`([ `: the
+# `[` reads as Chinese punctuation after a `(` that becomes `（`)
+_HALF_MARK = re.compile(r"""[,.:;!?()"'\[\]%\-…―][ \t\u3000\u00a0]|[ \t\u3000\u00a0][,.:;!?()"'\[\]%\-…―]""")
 _SP = r"[ \t\u3000\u00a0]+"
 # a space run with CJK on one side and CJK/digit/Latin/ASCII punctuation on the other,
 # or between ASCII punctuation that directly follows CJK and what comes next.
