@@ -442,7 +442,8 @@ def run(doc: Document, cfg: dict) -> Document:
     doc.lines = out
     # the paragraphs stage runs these rules again on the paragraphs, as a second run would
     # see them; what it is given to compare with shows whether anything changed since
-    doc.stats[NAME] = {"cfg": dict(cfg), "lines": [t for ln in out if (t := ln.text.strip())]}
+    # (the texts as they are, no stripped copies: on a large input those would add up)
+    doc.stats[NAME] = {"cfg": dict(cfg), "lines": [ln.text for ln in out]}
     return doc
 
 

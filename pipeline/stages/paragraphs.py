@@ -495,7 +495,10 @@ def recheck_boilerplate(
     (booked under this stage, with the same reasons), and the paragraphs around it are
     settled again."""
     said = doc.stats.get("boilerplate")
-    if not said or para == said["lines"]:
+    if not said or "lines" not in said:
+        return groups, para, breaks
+    saved = [t for s in said.pop("lines") if (t := s.strip())]  # (popped: held no longer than needed)
+    if para == saved:
         return groups, para, breaks
     from .boilerplate import clean_lines, maybe_boilerplate, running_heads
     from .booking import Booked
@@ -506,7 +509,7 @@ def recheck_boilerplate(
     # looked for, a bare number (its neighbours may have changed), a related-links line
     # (its share of the document may have); else only the running heads, which any
     # join may complete.
-    seen = set(said["lines"])
+    seen = set(saved)
     win = int(bcfg["metadata_window"])
     n = len(para)
     edge = set(range(min(win, n))) | set(range(max(0, n - max(1, win // 3)), n))
