@@ -1,0 +1,326 @@
+"""Two copies of a span interleaved, the second starting at an inline space (issue 3).
+
+OCR of a newspaper column sometimes reads a line twice: a noisy copy of a
+span, a little of the real text, then the span again from its start, and the
+second reading begins where the OCR left a space (SEED_DEFECTS, Kaihua 191):
+
+    传承红色基因 序火,创成中华诗词之乡, "开化纸"入围国 薪火, 创成中华诗词之乡, 家级…
+                 X'                    Y                 X                  Z
+
+must become `…基因薪火,创成中华诗词之乡,"开化纸"入围国家级…` (`X Y Z`). Chinese is
+written without spaces, so that space is the only place a copy can start that
+is cheap to find; the `column_spaces` stage deletes it, which is why this
+stage runs right before it (dedupe, later, finds only copies sharing an exact
+run of 8+ characters).
+
+At each inline space with a CJK character after it (and neither a digit nor
+a Latin letter before it: `1 000`, `PM2.5 年均`), the text after the space is
+aligned with the text shortly before it (a local alignment anchored at the
+space, spaces ignored): X' is the stretch of the earlier text that the start
+of the later text copies. A repair is considered only for a clear copy (at
+least `min_match` equal characters, `min_ratio` of the longer copy) with a
+little text Y between the copies (`min_gap`..`max_gap`), and never when
+
+* the copies extend further left together (the space sits inside a longer
+  repeated phrase: parallel phrasing, `…[社会主义]革命和 [社会主义]建设`),
+* a dictionary word spans the space (a column wrap inside a word, `贷款规 模`),
+* numbers differ between the copies (parallel figures, `增长百分之八十` /
+  `增长百分之五十`),
+* Y starts over after the second copy (`X Y X Y`: a tandem repeat, dedupe's).
+
+The evidence that it is damage and not parallel phrasing is then scored
+(`_score`, weights fitted on generated damage against every inline space of
+the national corpus set in narrow columns): a dictionary word across the new
+junction Y|Z (`入围国|家级`), the copies cut mid-word where the damage cut
+them (H|X', X'|Y), the log-probability the retained characters gain when the
+copies are merged (garble model), garbled substitutions in one copy (OCR
+noise, not a different word), identical copies, and the copy's length. A
+space in a line that has no other inline space within `window` characters
+(a lone space inside otherwise unspaced text, as OCR leaves at such a seam)
+needs `lone_score`; one among the many spaces of a column-wrapped line needs
+`min_score`. Measured on every inline space of the national corpus set in
+3-7-character columns (~270,000 spaces), `min_score` lets through
+practically none and `lone_score` about one in 3,000.
+
+The repair keeps the more fluent copy in the first copy's place, followed by
+Y and Z (`X Y Z`), and records the other copy as removed
+(`interleaved-copy`). Lines without an inline space (nearly all clean text)
+cost one `in` test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rapidfuzz.distance import Indel, Levenshtein
+
+from ..document import Document
+from ..registry import stage
+from ..textops import CJK_RANGE
+
+NAME = "interleaved_copies"
+_SPACE = " \t\u3000\u00a0"
+# an inline space run with a CJK character after it, and neither a space, a digit
+# nor a Latin letter before it
+_SEAM = re.compile(rf"(?<=[^\s0-9A-Za-z])[{_SPACE}]+(?=[{CJK_RANGE}])")
+_INLINE = re.compile(rf"(?<=\S)[{_SPACE}]+(?=\S)")
+_GARBLED = 6.0  # log-probability drop that marks a misread character (`_garbled`)
+_LEFT_SIM = 0.6  # the 8-12 characters before each copy this similar: one longer repeat
+_NUMERIC = frozenset("0123456789零〇一二三四五六七八九十百千万亿两％%.．")
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    """`text` without whitespace, and the position in `text` of each character kept."""
+    pos = [i for i, c in enumerate(text) if not c.isspace()]
+    return "".join(text[i] for i in pos), pos
+
+
+def _align(b: str, t: str, gap: float, miss: float = 1.0) -> tuple[float, int, int, int, int]:
+    """The best local alignment of a prefix of `t` (anchored at t[0]) with a stretch of `b`.
+
+    Match +1, mismatch -1, a gap -`gap`; returns (score, s, e, k, matches): t[:k]
+    aligned with b[s:e], the highest score, the longest prefix among equals."""
+    nb = len(b)
+    prev = [0.0] * (nb + 1)  # t[:0] aligns with the empty stretch anywhere: free start
+    pst = list(range(nb + 1))
+    pm = [0] * (nb + 1)
+    best = (0.0, 0, 0, 0, 0)
+    for j in range(1, len(t) + 1):
+        tj = t[j - 1]
+        cur = [prev[0] - gap] + [0.0] * nb
+        cst = [0] * (nb + 1)
+        cm = [0] * (nb + 1)
+        for i in range(1, nb + 1):
+            eq = b[i - 1] == tj
+            v, st, m = prev[i - 1] + (1.0 if eq else -miss), pst[i - 1], pm[i - 1] + eq
+            w = prev[i] - gap
+            if w > v:
+                v, st, m = w, pst[i], pm[i]
+            w = cur[i - 1] - gap
+            if w > v:
+                v, st, m = w, cst[i - 1], cm[i - 1]
+            cur[i], cst[i], cm[i] = v, st, m
+        i = max(range(nb + 1), key=cur.__getitem__)
+        if cur[i] >= best[0]:
+            best = (cur[i], cst[i], i, j, cm[i])
+        prev, pst, pm = cur, cst, cm
+    return best
+
+
+def _logp(text: str) -> np.ndarray:
+    """Per-character log-probability in context (NaN off CJK)."""
+    from .. import garble
+
+    out = np.full(len(text), np.nan)
+    pos, lp = garble.char_logp(text)
+    out[pos] = lp
+    return out
+
+
+def _retained_gain(comp: str, s: int, e: int, i: int, k: int, keep_second: bool) -> float:
+    """How much more probable (garble model, summed log-probability) the characters that
+    stay become when the copies X' = comp[s:e] and X = comp[i:i+k] are merged into one in
+    X''s place: only the characters at the junctions change."""
+    lo, hi = max(0, s - 2), min(len(comp), i + k + 2)
+    old = comp[lo:hi]
+    x1, y, x2 = comp[s:e], comp[e:i], comp[i : i + k]
+    keep = x2 if keep_second else x1
+    new = comp[lo:s] + keep + y + comp[i + k : hi]
+    gone = np.zeros(len(old), dtype=bool)
+    if keep_second:
+        gone[s - lo : e - lo] = True
+    else:
+        gone[i - lo : i + k - lo] = True
+    return float(np.nansum(_logp(new)) - np.nansum(_logp(old)[~gone]))
+
+
+def _garbled(comp: str, s: int, e: int, i: int, k: int) -> tuple[float, bool]:
+    """(how garbled one copy reads against the other, the first copy is the garbled one).
+
+    An OCR misreading puts a character that fits neither neighbour where parallel
+    phrasing puts another word: for each substitution between the copies, the
+    log-probability (garble model, in context) of the character and of the one
+    after it, in one copy minus in the other; the largest drop either way."""
+    x1, x2 = comp[s:e], comp[i : i + k]
+    subs = [(a, b) for op, a, b in Levenshtein.editops(x1, x2) if op == "replace"]
+    if not subs:
+        return 0.0, False
+    o = max(0, s - 4)
+    lp = _logp(comp[o : i + k + 4])
+    d = []
+    for a, b in subs:
+        a, b = s - o + a, i - o + b
+        d.append(np.nansum(lp[a : a + 2]) - np.nansum(lp[b : b + 2]))
+    lo, hi = min(d), max(d)
+    return (float(-lo), True) if -lo >= hi else (float(hi), False)
+
+
+
+
+def _figures_differ(x1: str, x2: str) -> bool:
+    """The copies differ in a number: a figure read for another (`八十` / `五十`), or a
+    digit more or less inside a number (`31` / `321`), as parallel figures do."""
+    for op, a, b in Levenshtein.editops(x1, x2):
+        if op == "replace":
+            if x1[a] in _NUMERIC and x2[b] in _NUMERIC:
+                return True
+        else:
+            j, x = (a, x1) if op == "delete" else (b, x2)
+            if x[j] in _NUMERIC and any(c in _NUMERIC for c in x[max(0, j - 1) : j] + x[j + 1 : j + 2]):
+                return True
+    return False
+
+
+def _word_across(a: str, b: str) -> bool:
+    from .paragraphs import word_spans_break
+
+    return word_spans_break(a, b)
+
+
+def _score(f: dict) -> float:
+    """The evidence that an aligned pair of copies is interleave damage (see the module
+    docstring); weights fitted on generated damage against clean narrow-column text."""
+    return (
+        2.5 * f["word_new"]
+        + 1.85 * f["cut_mid"]
+        + 1.65 * f["cut_start"]
+        + 0.35 * min(max(f["gain"], -4.0), 8.0)
+        + 2.8 * (f["garbled"] >= _GARBLED)
+        - 1.65 * f["identical"]
+        + 0.3 * min(f["matches"], 16)
+        - 0.063 * f["gap"]
+        - 19.0 * f["differ"]
+        - 1.2
+    )
+
+
+def judge(comp: str, i: int, cfg: dict) -> dict | None:
+    """The copy the text after the seam at `comp[i]` starts, and its evidence; None
+    when there is no clear copy or a rule says it is not damage."""
+    window, min_gap = int(cfg["window"]), int(cfg["min_gap"])
+    lo = max(0, i - window)
+    b = comp[lo : i - min_gap]
+    t = comp[i : i + int(cfg["ahead"])]
+    if len(b) < 4 or len(t) < 4 or not any(t[j : j + 3] in b for j in range(6)):
+        return None
+    score, s, e, k, mt = _align(b, t, float(cfg["gap_cost"]), float(cfg["miss_cost"]))
+    s, e = lo + s, lo + e
+    x1, x2 = comp[s:e], comp[i : i + k]
+    y, z = comp[e:i], comp[i + k :]
+    if mt < int(cfg["min_match"]) or mt < float(cfg["min_ratio"]) * max(len(x1), len(x2)):
+        return None
+    if len(y) > int(cfg["max_gap"]):
+        return None
+    if k >= len(t) == int(cfg["ahead"]):  # a longer re-read: dedupe's noisy copy
+        return None
+    # the copies go on to the left together (give or take a misread character): the
+    # space sits inside a longer repeat
+    if (s and comp[s - 1] == y[-1:]) or any(
+        Indel.normalized_similarity(comp[max(0, s - m) : s], y[-m:]) >= _LEFT_SIM for m in (8, 10, 12)
+    ):
+        return None
+    if z.startswith(y[:6]):  # X Y X Y: a tandem repeat
+        return None
+    if _figures_differ(x1, x2) or (y[:1] in _NUMERIC and z[:1] in _NUMERIC):
+        return None  # parallel figures: different numbers, or each copy followed by one
+    if _word_across(y, x2):  # the space cuts a word: a column wrap
+        return None
+    garbled, first_garbled = _garbled(comp, s, e, i, k)
+    if garbled >= _GARBLED:
+        keep_second = first_garbled
+    else:
+        lp = _logp(comp[max(0, s - 8) : i + k + 8])
+        o = max(0, s - 8)
+        f1, f2 = np.nanmean(lp[s - o : e - o]) if e > s else -99, np.nanmean(lp[i - o : i + k - o])
+        keep_second = not (f1 > f2)
+    f = {
+        "s": s,
+        "e": e,
+        "i": i,
+        "k": k,
+        "matches": mt,
+        "keep_second": keep_second,
+        "word_new": _word_across(y, z),
+        "cut_mid": _word_across(x1, y),
+        "cut_start": _word_across(comp[max(0, s - 4) : s], x1),
+        "gain": _retained_gain(comp, s, e, i, k, keep_second),
+        "garbled": garbled,
+        "identical": x1 == x2,
+        "gap": len(y),
+        "differ": Levenshtein.distance(x1, x2) / max(len(x1), len(x2)),
+    }
+    f["score"] = _score(f)
+    return f
+
+
+def _lone(text: str, pos: list[int], i: int, window: int) -> bool:
+    """No other inline space within `window` characters of the seam before compact index `i`."""
+    a = pos[max(0, i - window)]
+    b = pos[min(len(pos) - 1, i + window)]
+    return len(_INLINE.findall(text, a, b + 1)) <= 1
+
+
+def repair_line(text: str, cfg: dict) -> tuple[str, list[str]]:
+    """`text` with interleaved copies merged, and the copies removed."""
+    gone: list[str] = []
+    head = len(text) - len(text.lstrip())
+    for _ in range(int(cfg["max_repairs"])):
+        seams = [m.end() for m in _SEAM.finditer(text, head)]
+        if not seams:
+            break
+        comp, pos = _compact(text)
+        where = {p: n for n, p in enumerate(pos)}
+        best = None
+        for end in seams:
+            i = where[end]
+            f = judge(comp, i, cfg)
+            if f is None:
+                continue
+            lone = _lone(text, pos, i, int(cfg["window"]))
+            need = float(cfg["lone_score"] if lone else cfg["min_score"])
+            if f["score"] >= need and (best is None or f["score"] > best["score"]):
+                best = f
+        if best is None:
+            break
+        s, e, i, k = best["s"], best["e"], best["i"], best["k"]
+        a, b = pos[s], pos[e - 1] + 1  # the first copy, in `text`
+        c, d = pos[i], pos[i + k - 1] + 1  # the second copy
+        x1, y, x2 = text[a:b], text[b : pos[i - 1] + 1], text[c:d]
+        keep, drop = (x2, x1) if best["keep_second"] else (x1, x2)
+        text = text[:a] + keep + y + text[d:]
+        gone.append(drop)
+    return text, gone
+
+
+@stage(
+    NAME,
+    defaults={
+        "enabled": True,
+        "window": 44,  # how far before the space the first copy may start (characters)
+        "ahead": 30,  # a second copy this long is a longer re-read (characters)
+        "min_match": 4,  # equal characters in the two copies
+        "min_ratio": 0.7,  # of the longer copy
+        "min_gap": 2,  # text Y between the copies (characters)
+        "max_gap": 20,
+        "gap_cost": 1.2,
+        "miss_cost": 1.0,  # alignment: an OCR drop costs a little more than a misreading
+        "min_score": 2.7,  # evidence needed at a space among others (column-wrapped text)
+        "lone_score": -1.2,  # at a lone space inside unspaced text
+        "max_repairs": 3,  # per line
+    },
+)
+def run(doc: Document, cfg: dict) -> Document:
+    """Merge two interleaved copies of a span whose second copy starts at an inline space."""
+    if not cfg["enabled"]:
+        return doc
+    for n, ln in enumerate(doc.lines):
+        t = ln.text
+        if " " not in t.strip() or ln.kind == "headline":
+            continue
+        new, gone = repair_line(t, cfg)
+        if gone:
+            for g in gone:
+                doc.record_removal(NAME, "interleaved-copy", g, ln.src)
+            doc.lines[n] = ln.with_text(new)
+    return doc
