@@ -64,16 +64,11 @@ _SPACE = " \t\u3000\u00a0"
 # an inline space run with a CJK character after it, and neither a space, a digit
 # nor a Latin letter before it
 _SEAM = re.compile(rf"(?<=[^\s0-9A-Za-z])[{_SPACE}]+(?=[{CJK_RANGE}])")
+_WS = re.compile(r"\s+")
 _INLINE = re.compile(rf"(?<=\S)[{_SPACE}]+(?=\S)")
 _GARBLED = 6.0  # log-probability drop that marks a misread character (`_garbled`)
 _LEFT_SIM = 0.6  # the 8-12 characters before each copy this similar: one longer repeat
 _NUMERIC = frozenset("0123456789零〇一二三四五六七八九十百千万亿两％%.．")
-
-
-def _compact(text: str) -> tuple[str, list[int]]:
-    """`text` without whitespace, and the position in `text` of each character kept."""
-    pos = [i for i, c in enumerate(text) if not c.isspace()]
-    return "".join(text[i] for i in pos), pos
 
 
 def _align(b: str, t: str, gap: float, miss: float = 1.0) -> tuple[float, int, int, int, int]:
@@ -156,8 +151,6 @@ def _garbled(comp: str, s: int, e: int, i: int, k: int) -> tuple[float, bool]:
     return (float(-lo), True) if -lo >= hi else (float(hi), False)
 
 
-
-
 def _figures_differ(x1: str, x2: str) -> bool:
     """The copies differ in a number: a figure read for another (`八十` / `五十`), or a
     digit more or less inside a number (`31` / `321`), as parallel figures do."""
@@ -202,7 +195,7 @@ def judge(comp: str, i: int, cfg: dict) -> dict | None:
     lo = max(0, i - window)
     b = comp[lo : i - min_gap]
     t = comp[i : i + int(cfg["ahead"])]
-    if len(b) < 4 or len(t) < 4 or not any(t[j : j + 3] in b for j in range(6)):
+    if len(b) < 4 or not any(t[j : j + 3] in b for j in range(min(6, len(t) - 3))):
         return None
     score, s, e, k, mt = _align(b, t, float(cfg["gap_cost"]), float(cfg["miss_cost"]))
     s, e = lo + s, lo + e
@@ -254,35 +247,34 @@ def judge(comp: str, i: int, cfg: dict) -> dict | None:
     return f
 
 
-def _lone(text: str, pos: list[int], i: int, window: int) -> bool:
-    """No other inline space within `window` characters of the seam before compact index `i`."""
-    a = pos[max(0, i - window)]
-    b = pos[min(len(pos) - 1, i + window)]
-    return len(_INLINE.findall(text, a, b + 1)) <= 1
+def _lone(text: str, end: int, window: int) -> bool:
+    """The seam ending at `end` is the only inline space within about `window` characters."""
+    return len(_INLINE.findall(text, max(0, end - window), end + window)) <= 1
 
 
 def repair_line(text: str, cfg: dict) -> tuple[str, list[str]]:
-    """`text` with interleaved copies merged, and the copies removed."""
+    """`text` with interleaved copies merged, and the copies removed (first copy kept in
+    place when it is the more fluent, the second moved there otherwise)."""
     gone: list[str] = []
     head = len(text) - len(text.lstrip())
+    window = int(cfg["window"])
     for _ in range(int(cfg["max_repairs"])):
         seams = [m.end() for m in _SEAM.finditer(text, head)]
         if not seams:
             break
-        comp, pos = _compact(text)
-        where = {p: n for n, p in enumerate(pos)}
+        comp = _WS.sub("", text)
         best = None
         for end in seams:
-            i = where[end]
+            i = end - sum(map(len, _WS.findall(text, 0, end)))  # the seam in `comp`
             f = judge(comp, i, cfg)
             if f is None:
                 continue
-            lone = _lone(text, pos, i, int(cfg["window"]))
-            need = float(cfg["lone_score"] if lone else cfg["min_score"])
+            need = float(cfg["lone_score"] if _lone(text, end, window) else cfg["min_score"])
             if f["score"] >= need and (best is None or f["score"] > best["score"]):
                 best = f
         if best is None:
             break
+        pos = [n for n, c in enumerate(text) if not c.isspace()]
         s, e, i, k = best["s"], best["e"], best["i"], best["k"]
         a, b = pos[s], pos[e - 1] + 1  # the first copy, in `text`
         c, d = pos[i], pos[i + k - 1] + 1  # the second copy
