@@ -65,6 +65,7 @@ _SPACE = " \t\u3000\u00a0"
 # nor a Latin letter before it
 _SEAM = re.compile(rf"(?<=[^\s0-9A-Za-z])[{_SPACE}]+(?=[{CJK_RANGE}])")
 _WS = re.compile(r"\s+")
+_EDGE = re.compile(rf"^[^{CJK_RANGE}0-9A-Za-z]+|[^{CJK_RANGE}0-9A-Za-z]+$")
 _INLINE = re.compile(rf"(?<=\S)[{_SPACE}]+(?=\S)")
 _GARBLED = 6.0  # log-probability drop that marks a misread character (`_garbled`)
 _LEFT_SIM = 0.6  # the 8-12 characters before each copy this similar: one longer repeat
@@ -151,6 +152,11 @@ def _garbled(comp: str, s: int, e: int, i: int, k: int) -> tuple[float, bool]:
     return (float(-lo), True) if -lo >= hi else (float(hi), False)
 
 
+def _core(x: str) -> str:
+    """`x` without the punctuation at its ends."""
+    return _EDGE.sub("", x)
+
+
 def _figures_differ(x1: str, x2: str) -> bool:
     """The copies differ in a number: a figure read for another (`八十` / `五十`), or a
     digit more or less inside a number (`31` / `321`), as parallel figures do."""
@@ -219,6 +225,9 @@ def judge(comp: str, i: int, cfg: dict) -> dict | None:
         return None
     if z.startswith(y[:6]):  # X Y X Y: a tandem repeat
         return None
+    c1, c2 = _core(x1), _core(x2)
+    if c2 and comp.count(c2) + (comp.count(c1) if c1 != c2 else 0) >= 3:
+        return None  # said a third time: rhetoric (`给了我们这种有利条件` x 3), a re-read leaves two
     if _figures_differ(x1, x2) or (y[:1] in _NUMERIC and z[:1] in _NUMERIC):
         return None  # parallel figures: different numbers, or each copy followed by one
     if _word_across(y, x2):  # the space cuts a word: a column wrap
