@@ -82,7 +82,7 @@ _NUMERIC = frozenset("0123456789０１２３４５６７８９零〇○一二三
 def _align(b: str, t: str, gap: float, miss: float = 1.0) -> tuple[float, int, int, int, int]:
     """The best local alignment of a prefix of `t` (anchored at t[0]) with a stretch of `b`.
 
-    Match +1, mismatch -1, a gap -`gap`; returns (score, s, e, k, matches): t[:k]
+    Match +1, mismatch -`miss`, a gap -`gap`; returns (score, s, e, k, matches): t[:k]
     aligned with b[s:e], the highest score, the longest prefix among equals."""
     nb = len(b)
     prev = [0.0] * (nb + 1)  # t[:0] aligns with the empty stretch anywhere: free start
@@ -119,6 +119,11 @@ def _logp(text: str) -> np.ndarray:
     pos, lp = garble.char_logp(text)
     out[pos] = lp
     return out
+
+
+def _mean(lp: np.ndarray) -> float:
+    ok = ~np.isnan(lp)
+    return float(lp[ok].mean()) if ok.any() else -99.0
 
 
 def _retained_gain(comp: str, s: int, e: int, i: int, k: int, keep_second: bool) -> float:
@@ -242,11 +247,10 @@ def judge(comp: str, i: int, cfg: dict) -> dict | None:
     garbled, first_garbled = _garbled(comp, s, e, i, k)
     if garbled >= _GARBLED:
         keep_second = first_garbled
-    else:
-        lp = _logp(comp[max(0, s - 8) : i + k + 8])
+    else:  # the copy reading more fluently in context
         o = max(0, s - 8)
-        f1, f2 = np.nanmean(lp[s - o : e - o]) if e > s else -99, np.nanmean(lp[i - o : i + k - o])
-        keep_second = not (f1 > f2)
+        lp = _logp(comp[o : i + k + 8])
+        keep_second = not _mean(lp[s - o : e - o]) > _mean(lp[i - o : i + k - o])
     f = {
         "s": s,
         "e": e,
