@@ -186,6 +186,15 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "\xa0Îº",
         # column_spaces: a `(` that pairs with the next line's `）` (`（` once joined)
         ";^([ \\t]\n。）",
+        # dedupe: removing a garbled line makes its neighbours adjacent near-copies
+        "政委提出意见\n予委请现政委\n提出意见。",
+        "议，委员和\n向大其席请县\n议委员和其席",
+        "预算人均可支增长\n共预算收医增\n疗人均支增长",
+        "人民政府员提\n县&nbsp;人列政府向\n协席人员提出",
+        "1.建00亩。\n气质量优良\n气量优良天心\n。\n1.建普惠微幼儿",
+        # dedupe: a repeated clause repaired leaves two equal paragraphs
+        "（二）城乡面貌持续改善。完成老旧小区改造31老旧小区改造31个，新改建农村公\r"
+        "（二）城乡面貌持续改善。完成老旧小区改造31个，新改建农村公",
     ],
 )
 def test_found_examples_stay_idempotent(pipe, text):

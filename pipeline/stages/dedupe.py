@@ -804,11 +804,28 @@ def _warm(cfg: dict) -> None:
         # a paragraph copying a neighbour: (min partial ratio, min fluency gap to the
         # aligned source, copy fluency below); measured on damage and the national corpus
         "copy_tiers": [[45, 1.8, -6.5], [55, 1.0, -5.5], [75, 0.5, -5.0]],
+        "max_passes": 4,  # passes until nothing changes (a removal can reveal another repeat)
     },
     warm=_warm,
 )
 def run(doc: Document, cfg: dict) -> Document:
-    """Remove repeated paragraphs, clauses and noisy copies, keeping the best copy."""
+    """Remove repeated paragraphs, clauses and noisy copies, keeping the best copy.
+
+    Repeated until a pass changes nothing (at most `max_passes`): removing a
+    garbled line makes its neighbours adjacent, and repairing a clause can
+    leave two paragraphs equal; a second run of the pipeline would otherwise
+    find what the first left behind. Clean text takes one pass.
+    """
+    for _ in range(int(cfg["max_passes"])):
+        before = [ln.text for ln in doc.lines]
+        doc = _one_pass(doc, cfg)
+        if [ln.text for ln in doc.lines] == before:
+            break
+    return doc
+
+
+def _one_pass(doc: Document, cfg: dict) -> Document:
+    """One pass of every dedupe rule over the document's current lines."""
     units = [i for i, ln in enumerate(doc.lines) if ln.text.strip()]
     reason_par = "duplicate-paragraph" if doc.paragraphs else "duplicate-line"
     drop: set[int] = set()
