@@ -3,7 +3,8 @@
 `run_batch` is what `ocrclean run` does: expand folders, skip inputs whose
 content and config are unchanged since the last run (the report next to the
 output is the cache), run the rest through a backend, write every output
-atomically, then the manifest. Output paths never escape the output folder.
+atomically (one filesystem sync for the whole run, `output.fsync`), then the
+manifest. Output paths never escape the output folder.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from . import __version__
 from .config import Config
-from .emit import dump_json, write_atomic
+from .emit import dump_json, sync_folder, write_atomic
 from .ingest import INPUT_SUFFIXES
 from .worker import Outcome
 
@@ -194,26 +195,30 @@ def cached_report(task: Task, out: Path, config: Config) -> dict[str, Any] | Non
             report["pipeline"]["config_digest"] == config.digest
             and report["pipeline"]["version"] == __version__
             and report["source"]["sha256"] == file_sha256(task.path)
+            # the text on disk is the one the report describes (a power cut can
+            # leave a renamed file whose data never reached the disk)
+            and report["output"]["sha256"] == file_sha256(txt)
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return report if same else None
 
 
-def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True) -> None:
+def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True, durable: bool = True) -> None:
     txt, rep = output_paths(out, task.rel)
-    write_pair(oc, str(txt), str(rep) if write_report else None)
+    write_pair(oc, str(txt), str(rep) if write_report else None, durable)
 
 
-def write_pair(oc: Outcome, txt: str, rep: str | None) -> None:
+def write_pair(oc: Outcome, txt: str, rep: str | None, durable: bool = True) -> None:
     """The clean text and its report, each written atomically (text first), and the
-    report's manifest line made here too: in a pool worker that work runs in parallel."""
+    report's manifest line made here too: in a pool worker that work runs in parallel.
+    `durable`: fsync each file (`output.fsync = "file"`); a batch otherwise syncs once."""
     assert oc.text is not None and oc.report is not None
     oc.report["output"]["path"] = txt
     oc.report["output"]["report_path"] = rep
-    write_atomic(Path(txt), oc.text)
+    write_atomic(Path(txt), oc.text, durable)
     if rep is not None:
-        write_atomic(Path(rep), dump_json(oc.report))
+        write_atomic(Path(rep), dump_json(oc.report), durable)
     oc.extra["manifest_line"] = dump_json(oc.report, indent=None)
     oc.extra["written"] = True
 
@@ -265,6 +270,7 @@ def run_batch(
     if progress:
         progress(result.cached)
     write_report = bool(config.section("output").get("write_report", True))
+    durable = config.section("output")["fsync"] == "file"
 
     # Ctrl-C and SIGTERM stop the run, but never between a text and its report:
     # a signal that arrives while a pair is written takes effect right after it
@@ -289,7 +295,7 @@ def run_batch(
             shield["writing"] = True
             if oc.ok:
                 if not oc.extra.get("written"):
-                    write_outcome(out, task, oc, write_report)
+                    write_outcome(out, task, oc, write_report, durable)
                 if min_score is not None and oc.report["quality"]["score"] < min_score:
                     result.below_min.append(oc.path)
             else:
@@ -305,6 +311,8 @@ def run_batch(
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
+    if todo and not durable:  # one flush for every file the run wrote, before the manifest
+        sync_folder(out)
     for oc in result.outcomes:
         if oc.extra.get("cached") and min_score is not None and oc.report["quality"]["score"] < min_score:
             result.below_min.append(oc.path)

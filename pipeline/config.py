@@ -29,7 +29,13 @@ LIMIT_DEFAULTS: dict[str, Any] = {
     "max_image_pixels": 120_000_000,
     "max_seconds_per_document": 600,
 }
-OUTPUT_DEFAULTS: dict[str, Any] = {"write_report": True}
+OUTPUT_DEFAULTS: dict[str, Any] = {
+    "write_report": True,
+    # "batch": each output replaced atomically, the folder's filesystem synced once at the
+    # end of the run; "file": fsync every file before its rename (slower with --jobs)
+    "fsync": "batch",
+}
+FSYNC_MODES = ("batch", "file")
 
 # sections whose defaults live in the module that owns them (module.DEFAULTS)
 _OWNED = {"quality": "pipeline.quality", "ocr": "pipeline.ocr", "pdf": "pipeline.pdf"}
@@ -148,6 +154,8 @@ def validate(data: dict[str, Any], origin: str = "config") -> Config:
             bad = set(data[sec]) - set(defaults)
             if bad:
                 raise ConfigError(f"{origin}: unknown key(s) in [{sec}]: {', '.join(sorted(bad))}")
+        if sec == "output" and data[sec].get("fsync", "batch") not in FSYNC_MODES:
+            raise ConfigError(f"{origin}: [output] fsync must be one of {', '.join(FSYNC_MODES)}")
         sections[sec] = dict(data[sec])
     return Config(str(data.get("name", "custom")), list(order), settings, sections, data)
 

@@ -1,4 +1,11 @@
-"""Writing outputs atomically: temp file in the same folder, fsync, rename."""
+"""Writing outputs atomically: temp file in the same folder, fsync, rename.
+
+A batch writes its files without the per-file fsync and flushes their
+filesystem once at the end (`sync_folder`): two workers each calling fsync
+queue on the filesystem journal, which cost `--jobs 2` a tenth of its speed.
+Each file is still replaced by one rename, so a reader, an interrupt or a
+killed worker never sees half a file.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +20,18 @@ from typing import Any, BinaryIO
 
 
 @contextmanager
-def atomic_writer(path: Path, buffering: int = -1) -> Iterator[BinaryIO]:
+def atomic_writer(path: Path, buffering: int = -1, durable: bool = True) -> Iterator[BinaryIO]:
     """A binary file handle whose content replaces `path` only when the block ends
-    without an error: readers see the old file or the new one, never half."""
+    without an error: readers see the old file or the new one, never half.
+    `durable`: fsync before the rename (off in a batch, which syncs once at the end)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb", buffering=buffering) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -32,11 +41,38 @@ def atomic_writer(path: Path, buffering: int = -1) -> Iterator[BinaryIO]:
         raise
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
     """Write `data` to `path` atomically (temp file in the same folder, fsync, rename)."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with atomic_writer(path) as fh:
+    with atomic_writer(path, durable=durable) as fh:
         fh.write(payload)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush the filesystem that holds `folder` to disk: one journal commit for a
+    whole batch of files (Linux `syncfs`; `os.sync` elsewhere)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        os.sync()
+        return
+    try:
+        if _syncfs is None or _syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def _load_syncfs():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_syncfs = _load_syncfs()
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -134,7 +134,7 @@ def process_and_write(path: str, config: Config, dest: tuple[str, str | None] | 
     if dest is not None and oc.ok:
         from .batch import write_pair
 
-        write_pair(oc, *dest)
+        write_pair(oc, *dest, durable=config.section("output")["fsync"] == "file")
         oc.text = None  # on disk now: no need to send it back to the parent
     return oc
 
