@@ -439,14 +439,18 @@ def _doc_runs(cp: np.ndarray, ends: np.ndarray, k: int, max_shift: int) -> tuple
     c = cp.astype(np.uint64)
     h = c[:m].copy()
     with np.errstate(over="ignore"):
-        for j in range(1, k):
-            h = h * _B + c[j : j + m]
+        for j in range(1, k):  # in place: no new multi-MB array (and its page faults) per step
+            h *= _B
+            h += c[j : j + m]
         h *= _GOLD
     bits = np.uint64(max(1, int(m).bit_length()))
     low = (np.uint64(1) << bits) - np.uint64(1)
-    packed = (h & ~low) | np.arange(m, dtype=np.uint64)
+    h &= ~low
+    h |= np.arange(m, dtype=np.uint64)
+    packed = h
     packed.sort()
-    same = (packed[1:] & ~low) == (packed[:-1] & ~low)
+    hi = packed & ~low
+    same = hi[1:] == hi[:-1]
     p1 = (packed[:-1][same] & low).astype(np.int64)
     p2 = (packed[1:][same] & low).astype(np.int64)
     d = p2 - p1
@@ -487,14 +491,14 @@ class _DocLogp:
         """Every `stride`-th CJK character: (positions, log-probabilities)."""
         return self.pos[::stride], self.lp[::stride]
 
-    def windows(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The CJK characters inside any of the windows [a, b) of the joined document."""
-        n = self.n
-        cover = np.zeros(n + 1, dtype=np.int32)
-        np.add.at(cover, np.clip(a, 0, n), 1)
-        np.add.at(cover, np.clip(b, 0, n), -1)
-        inwin = (np.cumsum(cover[:n]) > 0)[self.pos]
-        return self.pos[inwin], self.lp[inwin]
+    def prefix(self) -> tuple[np.ndarray, np.ndarray]:
+        """(CJK characters, sum of their log-probabilities) before each position of the
+        joined document (n + 1 entries): a region's figures are two reads, not a search."""
+        count = np.zeros(self.n + 1, dtype=np.int64)
+        total = np.zeros(self.n + 1)
+        count[self.pos + 1] = 1
+        total[self.pos + 1] = self.lp
+        return np.cumsum(count, out=count), np.cumsum(total, out=total)
 
     def fluency(self, paras: np.ndarray) -> np.ndarray:
         """`garble.fluency` of each paragraph (same sums, in the same order, as `fluency_many`)."""
@@ -563,6 +567,14 @@ def _block_repeats(keys: list[str], units: list[int], long_chars: int) -> dict[i
     return dup
 
 
+def _prefix_means(prefix: tuple[np.ndarray, np.ndarray], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(CJK count, mean log-probability) of each region [a, b) of the joined document."""
+    count, total = prefix
+    a, b = np.clip(a, 0, count.size - 1), np.clip(b, 0, count.size - 1)
+    cnt = count[b] - count[a]
+    return cnt, (total[b] - total[a]) / np.maximum(cnt, 1)
+
+
 def _region_means(spos: np.ndarray, csum: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(sample count, mean sampled log-probability) of each region [a, b)."""
     i, j = np.searchsorted(spos, a), np.searchsorted(spos, b)
@@ -594,11 +606,11 @@ def _lookalike_counts(cp: np.ndarray, lo, hi, d, pend, cfg: dict) -> np.ndarray:
     return np.bincount(run[ok][hit], minlength=d.size)
 
 
-def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dict) -> tuple[np.ndarray, np.ndarray]:
+def _noisy_suspects(start, d, length, pid, pstart, pend, prefix, cp, cfg: dict) -> tuple[np.ndarray, np.ndarray]:
     """Which repeats pair a garbled copy with a fluent source in some alignment `_noisy`
-    tries, judged at once for all of them from exact prefix sums (`pos`: CJK positions,
-    `csum`: prefix sums of their log-probabilities; `pstart`, `pend`: each repeat's paragraph
-    bounds in the code points `cp`); a necessary condition of `_noisy`, with a margin for its
+    tries, judged at once for all of them from exact prefix sums (`prefix`: `_DocLogp.prefix`;
+    `pstart`, `pend`: each repeat's paragraph bounds in the code points `cp`); a
+    necessary condition of `_noisy`, with a margin for its
     copy lengths. A repeat only under a look-alike tier also needs the look-alikes.
     Returns the paragraphs (`pid`) with a possible noisy copy, and those of them where a
     copy under a look-alike tier is possible."""
@@ -608,8 +620,8 @@ def _noisy_suspects(start, d, length, pid, pstart, pend, pos, csum, cp, cfg: dic
     dd = d[run]
     s_cp = start[run] + dd - a
     s_src = np.maximum(s_cp - dd, pstart[run])
-    c_src, m_src = _region_means(pos, csum, s_src, s_cp)
-    c_cp, m_cp = _region_means(pos, csum, s_cp, s_cp + dd)
+    c_src, m_src = _prefix_means(prefix, s_src, s_cp)
+    c_cp, m_cp = _prefix_means(prefix, s_cp, s_cp + dd)
     slack = float(cfg["suspect_slack"])
     m_src = np.where(c_src >= 4, m_src, 0.0)
     # the copy read `slack` more fluent than measured: under a tier's bound by `slack`, and
@@ -690,12 +702,8 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
                     repair.add(int(pi[c]))
         noisy = (d <= int(cfg["max_noisy_shift"])) & ~tandem
         if noisy.any():
-            # exact log-probabilities, but only around such repeats (all `_noisy` reads)
-            s0, d0 = start[noisy], d[noisy]
-            epos, elp = doc_lp.windows(s0 - d0, s0 + 2 * d0 + int(cfg["copy_slack"]))
-            ecsum = np.concatenate(([0.0], np.cumsum(elp)))
-            pn = pid[noisy]
-            hit, la = _noisy_suspects(s0, d0, length[noisy], pn, offs[pn], ends[pn], epos, ecsum, cp, cfg)
+            s0, d0, pn = start[noisy], d[noisy], pid[noisy]
+            hit, la = _noisy_suspects(s0, d0, length[noisy], pn, offs[pn], ends[pn], doc_lp.prefix(), cp, cfg)
             repair.update(hit.tolist())
             noisy_hit.update(hit.tolist())
             lookalike.update(la.tolist())
