@@ -2,7 +2,7 @@
 
 Every paragraph is one non-empty output line. Counts come from numpy passes
 over the text's code points (or regexes with a literal anchor), bucketed to
-lines with `bincount`/`searchsorted`: no per-character Python loop, so scoring
+lines with `bincount`/`searchsorted`/`reduceat`: no per-character Python loop, so scoring
 keeps pace with the text stages on multi-megabyte input. The regexes below
 define each anomaly (they find the excerpts for flags); the numpy counters
 implement the same definitions fast, and the tests check that they agree.
@@ -11,6 +11,7 @@ implement the same definitions fast, and the tests check that they agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +42,15 @@ DROPPED_PARTS = (
     re.compile(r"%(?<=\d%)\d"),
 )
 DROPPED = re.compile("|".join(p.pattern for p in DROPPED_PARTS))
+# for counting, the date pattern is found from its last character (`月`/`日` are rarer
+# than the digits 1 and 2 it starts with, and a literal lets the engine skip ahead): a
+# date ends its run of digits, so each match has its own last character, on its line
+_DATE_AT = r"(?:(?<=(?<![\d.])(?:19|20)\d\d\d{c})|(?<=(?<![\d.])(?:19|20)\d\d\d\d{c}))"
+DROPPED_COUNTERS = (
+    re.compile("月" + _DATE_AT.format(c="月")),
+    re.compile("日" + _DATE_AT.format(c="日")),
+    *DROPPED_PARTS[1:],
+)
 # a long stretch with no punctuation or space at all: sentences run together
 _BREAKS = "\n，。、；：？！…—“”‘’（）《》〈〉【】「」『』,.;:?!()\"' \t\u3000\u00a0"
 RUN_ON_MIN = 45
@@ -78,52 +88,92 @@ _CJKP_CPS = _cps(CJK_PUNCT)
 _SP_CPS = _cps(" \t\u3000\u00a0")
 _BREAK_CPS = _cps(_BREAKS)
 _HALF_CPS = _cps(_HALF)
+_PAIR_CHARS = ['"'] + [ch for pairs in PAIRS.values() for pair in pairs for ch in pair]
+
+# One table lookup per code point gives every class as a bit (index 0x10000: any astral
+# character, in none of them). The counters then work on the positions of the few
+# characters that matter (spaces, half-width marks, quotes and brackets), looking up
+# their neighbours' bits: no further pass over the whole text per class.
+_SP, _CJKP, _CJK, _BREAK, _HALF_BIT, _BLANK, _PAIR, _ALNUM = 1, 2, 4, 8, 16, 32, 64, 128
+_WIDE = _CJK | _CJKP
 
 
-def _alnum(cp: np.ndarray) -> np.ndarray:
-    return ((cp >= 48) & (cp <= 57)) | ((cp >= 65) & (cp <= 90)) | ((cp >= 97) & (cp <= 122))
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(class bits per code point; for each quote/bracket code point, the slot of its pair
+    and +1 opening / -1 closing; the straight quote `"` has its own slot)."""
+    flags = np.zeros(0x10001, dtype=np.uint8)
+    blank = _cps(" \t\u3000\u00a0\r\n")  # not counted as text (`nonws`)
+    alnum = _cps("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+    for bit, cps in (
+        (_SP, _SP_CPS), (_CJKP, _CJKP_CPS), (_BREAK, _BREAK_CPS), (_HALF_BIT, _HALF_CPS),
+        (_BLANK, blank), (_PAIR, _cps("".join(_PAIR_CHARS))), (_ALNUM, alnum),
+    ):
+        flags[cps] |= bit
+    flags[:0x10000][is_cjk_array(np.arange(0x10000, dtype=np.uint32))] |= _CJK
+    slot = np.zeros(0x10000, dtype=np.int64)
+    sign = np.zeros(0x10000)
+    pairs = [pair for group in PAIRS.values() for pair in group]
+    for k, (o, c) in enumerate(pairs):
+        slot[ord(o)], sign[ord(o)] = k, 1.0
+        slot[ord(c)], sign[ord(c)] = k, -1.0
+    slot[ord('"')], sign[ord('"')] = len(pairs), 1.0
+    return flags, slot, sign
 
 
-def _at(mask: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """mask[idx], False where idx is out of range."""
-    ok = (idx >= 0) & (idx < mask.size)
-    out = np.zeros(idx.size, dtype=bool)
-    out[ok] = mask[idx[ok]]
+_FLAGS, _PAIR_SLOT, _PAIR_SIGN = _tables()
+_N_SLOTS = len(PAIRS["quote"]) + len(PAIRS["bracket"]) + 1
+_QUOTE_SLOTS = list(range(len(PAIRS["quote"])))
+_BRACKET_SLOTS = list(range(len(PAIRS["quote"]), _N_SLOTS - 1))
+
+
+def _at(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """a[idx], 0 where idx is out of range (before the start, past the end)."""
+    ok = (idx >= 0) & (idx < a.size)
+    out = np.zeros(idx.size, dtype=a.dtype)
+    out[ok] = a[idx[ok]]
     return out
 
 
-def spacing_positions(cp: np.ndarray, cjk: np.ndarray, cjkp: np.ndarray, sp: np.ndarray) -> np.ndarray:
-    """Start of every space run that SPACING matches."""
-    prev_sp = np.concatenate(([False], sp[:-1]))
-    next_sp = np.concatenate((sp[1:], [False]))
-    starts = np.flatnonzero(sp & ~prev_sp)
-    ends = np.flatnonzero(sp & ~next_sp) + 1
-    before, after = starts - 1, ends
-    an = _alnum(cp)
-    wide = cjk | cjkp
-    a = _at(wide, before) & (_at(wide, after) | _at(an, after))
-    b = (_at(cjkp, before) | _at(an, before) | _at(cp == 37, before)) & _at(cjk, after)
+def _space_runs(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of every run of spaces (end exclusive)."""
+    sp = np.flatnonzero(f & _SP)
+    if not sp.size:
+        return sp, sp
+    new = np.ones(sp.size, dtype=bool)
+    new[1:] = sp[1:] != sp[:-1] + 1
+    last = np.ones(sp.size, dtype=bool)
+    last[:-1] = new[1:]
+    return sp[new], sp[last] + 1
+
+
+def spacing_positions(cp: np.ndarray, f: np.ndarray, runs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Start of every space run that SPACING matches (`f`: class bits, `runs`: `_space_runs`)."""
+    starts, ends = runs
+    if not starts.size:
+        return starts
+    fb, fa = _at(f, starts - 1), _at(f, ends)
+    a = (fb & _WIDE).astype(bool) & (fa & (_WIDE | _ALNUM)).astype(bool)
+    b = ((fb & (_CJKP | _ALNUM)).astype(bool) | (_at(cp, starts - 1) == 37)) & (fa & _CJK).astype(bool)
     return starts[a | b]
 
 
-def half_punct_positions(
-    cp: np.ndarray, cjk: np.ndarray, cjkp: np.ndarray, sp: np.ndarray, half: np.ndarray | None = None
-) -> np.ndarray:
-    """Every half-width mark that HALF_PUNCT matches (`half`: `np.isin(cp, _HALF_CPS)`)."""
-    n = cp.size
-    wide = cjk | cjkp
-    cand = np.flatnonzero(np.isin(cp, _HALF_CPS) if half is None else half)
-    # nearest non-space before / after each mark (-1 / n: none), by bisection in the
-    # non-space positions: only the few marks are looked up, no pass per character
-    ns = np.flatnonzero(~sp)
-    k = np.searchsorted(ns, cand - 1, side="right") - 1
-    lft = np.where(k >= 0, ns[np.maximum(k, 0)] if ns.size else -1, -1)
-    k = np.searchsorted(ns, cand + 1, side="left")
-    rgt = np.where(k < ns.size, ns[np.minimum(k, ns.size - 1)] if ns.size else n, n)
-    bad = _at(wide, lft) | _at(wide, rgt)
+def half_punct_positions(cp: np.ndarray, f: np.ndarray, runs: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Every half-width mark that HALF_PUNCT matches (`f`: class bits, `runs`: `_space_runs`)."""
+    cand = np.flatnonzero(f & _HALF_BIT)
+    # nearest non-space before / after each mark (-1 / n: none): its neighbour, or past
+    # the space run the neighbour is in (a run is maximal, so the character past it is none)
+    starts, ends = runs
+    lft, rgt = cand - 1, cand + 1
+    if starts.size:
+        in_run = (_at(f, lft) & _SP).astype(bool)
+        lft[in_run] = starts[np.searchsorted(starts, lft[in_run], side="right") - 1] - 1
+        in_run = (_at(f, rgt) & _SP).astype(bool)
+        rgt[in_run] = ends[np.searchsorted(ends, rgt[in_run], side="right")]
+    bad = ((_at(f, lft) | _at(f, rgt)) & _WIDE).astype(bool)
     dots = np.flatnonzero(cp == 46)
     nxt = dots + 1
-    dot_bad = _at(cjk, dots - 1) & ~_at(_alnum(cp) | (cp == 46), nxt)
+    nxt_ok = (_at(f, nxt) & _ALNUM).astype(bool) | (_at(cp, nxt) == 46)
+    dot_bad = (_at(f, dots - 1) & _CJK).astype(bool) & ~nxt_ok
     return np.sort(np.concatenate((cand[bad], dots[dot_bad])))
 
 
@@ -141,33 +191,16 @@ def regex_positions(patterns: tuple[re.Pattern[str], ...], text: str) -> np.ndar
     return np.array(sorted(m.start() for p in patterns for m in p.finditer(text)), dtype=np.int64)
 
 
-# One table lookup per code point instead of an `np.isin` per class: bit flags for
-# the classes, and a small code for every quote/bracket character (0: none).
-_SP, _CJKP, _CJK, _BREAK, _HALF_BIT = 1, 2, 4, 8, 16
-_PAIR_CHARS = ['"'] + [ch for pairs in PAIRS.values() for pair in pairs for ch in pair]
-
-
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    flags = np.zeros(0x10001, dtype=np.uint8)  # index 0x10000: any astral character
-    for bit, cps in ((_SP, _SP_CPS), (_CJKP, _CJKP_CPS), (_BREAK, _BREAK_CPS), (_HALF_BIT, _HALF_CPS)):
-        flags[cps] |= bit
-    flags[:0x10000][is_cjk_array(np.arange(0x10000, dtype=np.uint32))] |= _CJK
-    pair = np.zeros(0x10001, dtype=np.uint8)
-    for code, ch in enumerate(_PAIR_CHARS, start=1):
-        pair[ord(ch)] = code
-    return flags, pair
-
-
-_FLAGS, _PAIR_CODE = _tables()
-
-
-def _per_line_mask(mask: np.ndarray, nl: np.ndarray, n: int) -> np.ndarray:
-    """Count of True per line (a line's own newline excluded; `mask` is False there)."""
-    cs = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(mask, out=cs[1:])
-    ends = np.append(nl, n)
-    starts = np.concatenate(([0], nl + 1))
-    return cs[ends] - cs[starts]
+def _per_line_bits(f: np.ndarray, bits: int, starts: np.ndarray, n_lines: int, invert: bool = False) -> np.ndarray:
+    """Characters per line with (`invert`: without) any of `bits`, one `reduceat` over the
+    lines (`starts`: each line's first position; a line's newline, counted with it, has
+    neither CJK nor text bits)."""
+    has = (f & bits) == 0 if invert else (f & bits).astype(bool)
+    out = np.zeros(n_lines, dtype=np.int64)
+    inside = starts[starts < f.size]  # a last, empty line (the text ends with a newline) has none
+    if inside.size:
+        out[: inside.size] = np.add.reduceat(has, inside, dtype=np.int64)
+    return out
 
 
 def measure(text: str, chunk: int = 1 << 20, known: dict[str, tuple[int, float]] | None = None) -> Measures:
@@ -207,52 +240,59 @@ def _measure(text: str, known: dict[str, tuple[int, float]] | None = None) -> Me
     from ..garble import MIN_CJK, NEUTRAL, line_stats
 
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    is_nl = cp == 10
-    nl = np.flatnonzero(is_nl)
+    nl = np.flatnonzero(cp == 10)
     n_lines = nl.size + 1
     # line k holds positions [edges[k], edges[k+1]) (a newline belongs to the line it ends):
     # positions are bucketed by bisection at the line edges, no per-character line index
-    edges = np.concatenate(([0], nl + 1, [cp.size + 1]))
+    edges = np.concatenate(([0], nl + 1, [cp.size]))
 
     def per_line(pos: np.ndarray) -> np.ndarray:
         """Count of sorted positions `pos` on each line."""
         return np.diff(np.searchsorted(pos, edges))
 
-    idx = np.minimum(cp, 0x10000)
-    f = _FLAGS[idx]
-    sp = (f & _SP).astype(bool)
-    cjk = (f & _CJK).astype(bool)
-    cjkp = (f & _CJKP).astype(bool)
-    nonws = _per_line_mask(~(sp | is_nl | (cp == 13)), nl, cp.size)
-    n_cjk = _per_line_mask(cjk, nl, cp.size)
+    f = np.take(_FLAGS, np.minimum(cp, 0x10000))
+    nonws = _per_line_bits(f, _BLANK, edges[:-1], n_lines, invert=True)
+    keep = np.flatnonzero(nonws > 0)
     lines = text.split("\n")
-    n_lp, s_lp = line_stats(lines, known)
+    kept = [lines[i] for i in keep.tolist()]
+    # the garble figures of the paragraphs only: a blank line has none
+    n_lp, s_lp = line_stats(kept, known)
     flu = np.where(n_lp >= MIN_CJK, s_lp / np.maximum(n_lp, 1), NEUTRAL)
 
+    runs = _space_runs(f)
     counts = {
-        "spacing": per_line(spacing_positions(cp, cjk, cjkp, sp)),
-        "half_punct": per_line(half_punct_positions(cp, cjk, cjkp, sp, (f & _HALF_BIT).astype(bool))),
-        "dropped": per_line(regex_positions(DROPPED_PARTS, text)),
+        "spacing": per_line(spacing_positions(cp, f, runs)),
+        "half_punct": per_line(half_punct_positions(cp, f, runs)),
+        "dropped": per_line(regex_positions(DROPPED_COUNTERS, text)),
         "run_on": per_line(run_on_positions(cp, (f & _BREAK).astype(bool))),
     }
-    code = _PAIR_CODE[idx]
-    at = np.flatnonzero(code)
-    line_at = np.searchsorted(nl, at)  # newlines before each position: its line
-    by_code = np.bincount(line_at * 32 + code[at], minlength=n_lines * 32).reshape(n_lines, 32)
-    for name, pairs in PAIRS.items():
-        bad = np.zeros(n_lines, dtype=bool)
-        for o, c in pairs:
-            bad |= by_code[:, _PAIR_CHARS.index(o) + 1] != by_code[:, _PAIR_CHARS.index(c) + 1]
-        if name == "quote":
-            bad |= (by_code[:, 1] % 2) == 1
-        counts[name] = bad.astype(np.int64)
+    # quotes and brackets: per line and pair, openings minus closings (any not 0: unpaired),
+    # and the count of straight quotes `"` (odd: unpaired)
+    at = np.flatnonzero(f & _PAIR)
+    pc = cp[at]
+    by_slot = np.bincount(
+        np.searchsorted(nl, at) * _N_SLOTS + _PAIR_SLOT[pc], weights=_PAIR_SIGN[pc], minlength=n_lines * _N_SLOTS
+    ).reshape(n_lines, _N_SLOTS)
+    counts["quote"] = ((by_slot[:, _QUOTE_SLOTS] != 0).any(axis=1) | (by_slot[:, -1] % 2 == 1)).astype(np.int64)
+    counts["bracket"] = (by_slot[:, _BRACKET_SLOTS] != 0).any(axis=1).astype(np.int64)
 
-    keep = np.flatnonzero(nonws > 0)
-    paras = [lines[i].strip() for i in keep.tolist()]
+    paras = [t.strip() for t in kept]
     counts = {k: v[keep] for k, v in counts.items()}
-    counts["unterminated"] = np.array([unterminated(p) for p in paras], dtype=np.int64)
-    counts["fragment"] = np.array([fragment(p) for p in paras], dtype=np.int64)
-    return Measures(paras, keep + 1, nonws[keep], n_cjk[keep], np.round(flu[keep], 4), counts)
+    # most paragraphs are long and end a sentence, and only short ones can be fragments:
+    # the checks run on the few that could be either
+    open_ended = [i for i, p in enumerate(paras) if len(p) >= 30 and p[-1] not in TERMINAL]
+    counts["unterminated"] = _flag_some(paras, open_ended, unterminated)
+    counts["fragment"] = _flag_some(paras, [i for i, p in enumerate(paras) if len(p) <= 3], fragment)
+    n_cjk = _per_line_bits(f, _CJK, edges[:-1], n_lines)
+    return Measures(paras, keep + 1, nonws[keep], n_cjk[keep], np.round(flu, 4), counts)
+
+
+def _flag_some(paras: list[str], idx: list[int], test: Callable[[str], int]) -> np.ndarray:
+    """`test(p)` (0 or 1) for the paragraphs at `idx`, 0 for the rest."""
+    out = np.zeros(len(paras), dtype=np.int64)
+    for i in idx:
+        out[i] = test(paras[i])
+    return out
 
 
 def unterminated(p: str) -> int:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..document import Document, Line
@@ -103,9 +103,14 @@ def _widths(texts: list[str]) -> list[int]:
 def ends_sentence(text: str) -> bool:
     """True when `text` ends with sentence-final punctuation (closers skipped)."""
     t = text.rstrip()
-    aside = _ASIDE.search(t)  # `……！（鼓掌）`: a stage direction after the sentence
-    if aside and aside.start() > 0:
-        t = t[: aside.start()]
+    if not t:
+        return False
+    if t[-1] in _TERMINAL:  # most lines: no aside or closer to look behind
+        return True
+    if t[-1] in "）)":
+        aside = _ASIDE.search(t)  # `……！（鼓掌）`: a stage direction after the sentence
+        if aside and aside.start() > 0:
+            t = t[: aside.start()]
     while t and t[-1] in _CLOSERS:
         t = t[:-1]
     if len(t) >= 2 and t[-1] == "." and (t[-2] == "%" or "\u4e00" <= t[-2] <= "\u9fff"):
@@ -134,7 +139,6 @@ class _Item:
     bullet: bool = False  # a decorative bullet was removed from its start
     width: int = 0
     block_width: int | None = None  # wrap width of its own block (see block_wraps), lines after the first
-    src_list: list[tuple[int, int]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -177,17 +181,25 @@ def _items(doc: Document) -> list[_Item]:
         if not text:
             gap += 1
             continue
-        indented = bool(_INDENT.match(ln.text))
+        # an indent is leading whitespace: only a line that `strip` cut at its start has one
+        indented = ln.text[0] != text[0] and bool(_INDENT.match(ln.text))
         broken = False
         if prev is not None:
-            broken = (prev.page is not None and ln.page is not None and ln.page != prev.page) or _marker_between(
-                break_after, prev.src[1], ln.src[0]
+            broken = (prev.page is not None and ln.page is not None and ln.page != prev.page) or (
+                bool(break_after) and _marker_between(break_after, prev.src[1], ln.src[0])
             )
         it = _Item(ln, text, indented, gap, broken, ln.src in starts_bullet or bool(ln.meta.get("bullet")))
         items.append(it)
         gap = 0
         prev = ln
-    for it, w in zip(items, display_widths([it.text for it in items]), strict=True):
+    # widths matter only where lines run on with no blank line between (wrap detection and
+    # wrapped joins look at nothing else): one paragraph per line with blank lines between
+    # needs none
+    near = [
+        it for k, it in enumerate(items)
+        if (k and it.gap == 0) or (k + 1 < len(items) and items[k + 1].gap == 0)
+    ]
+    for it, w in zip(near, display_widths([it.text for it in near]), strict=True):
         it.width = w
     return items
 
@@ -321,6 +333,9 @@ def _heading_kind(text: str, kind: str, max_heading: int, max_title: int) -> str
 
 def _merge(group: list[_Item], cfg: dict, text: str) -> Line:
     first, last = group[0].line, group[-1].line
+    kind = _heading_kind(text, first.kind, int(cfg["max_heading_chars"]), int(cfg["max_title_chars"]))
+    if len(group) == 1 and first.conf is None:  # most paragraphs: one line, not OCR'd
+        return Line(text, (first.src[0], last.src[1]), first.page, None, kind, dict(first.meta))
     confs = [(it.line.conf, len(it.text)) for it in group if it.line.conf is not None]
     conf = sum(c * n for c, n in confs) / max(1, sum(n for _, n in confs)) if confs else None
     meta: dict = {}
@@ -328,7 +343,6 @@ def _merge(group: list[_Item], cfg: dict, text: str) -> Line:
         meta.update(it.line.meta)
     if len(group) > 1:
         meta["joined_lines"] = len(group)
-    kind = _heading_kind(text, first.kind, int(cfg["max_heading_chars"]), int(cfg["max_title_chars"]))
     return Line(text, (first.src[0], last.src[1]), first.page, conf, kind, meta)
 
 
