@@ -331,6 +331,15 @@ def char_logp_cps(cp: np.ndarray, cjk: np.ndarray | None = None) -> tuple[np.nda
     return pos, model().logp_run(cp[pos], first)
 
 
+def char_logp_by_position(text: str) -> np.ndarray:
+    """`char_logp` as one value per character of `text` (NaN off CJK): slices of it line
+    up with slices of the text."""
+    out = np.full(len(text), np.nan)
+    pos, lp = char_logp(text)
+    out[pos] = lp
+    return out
+
+
 def fluency(text: str) -> float:
     """Mean log-probability per CJK character (NEUTRAL below MIN_CJK characters)."""
     _, lp = char_logp(text)
@@ -340,19 +349,12 @@ def fluency(text: str) -> float:
 
 
 def fluency_many(texts: Sequence[str] | Iterable[str]) -> list[float]:
-    """`fluency` of each text, scored in one vectorised pass."""
+    """`fluency` of each text, scored in one vectorised pass (`line_stats`)."""
     texts = list(texts)
     if not texts:
         return []
-    joined = "\n".join(texts)
-    pos, lp = char_logp(joined)
-    lens = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-    bounds = np.concatenate(([0], np.cumsum(lens)[:-1]))
-    which = np.searchsorted(bounds, pos, side="right") - 1
-    n = np.bincount(which, minlength=len(texts))
-    s = np.bincount(which, weights=lp, minlength=len(texts))
-    out = np.where(n >= MIN_CJK, s / np.maximum(n, 1), NEUTRAL)
-    return out.tolist()
+    n, s = line_stats(texts)
+    return np.where(n >= MIN_CJK, s / np.maximum(n, 1), NEUTRAL).tolist()
 
 
 def line_stats(lines: Sequence[str], known: dict[str, tuple[int, float]] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -365,10 +367,12 @@ def line_stats(lines: Sequence[str], known: dict[str, tuple[int, float]] | None 
     """
     n = np.zeros(len(lines), dtype=np.int64)
     s = np.zeros(len(lines))
-    todo = [i for i, t in enumerate(lines) if t not in known] if known else list(range(len(lines)))
-    if known and len(todo) < len(lines):
-        hit = [i for i, t in enumerate(lines) if t in known]
-        figures = [known[lines[i]] for i in hit]
+    hit: list[int] = []
+    todo: list[int] = []
+    for i, t in enumerate(lines):
+        (hit if known and t in known else todo).append(i)
+    if hit:
+        figures = [known[lines[i]] for i in hit]  # type: ignore[index]
         n[hit] = [f[0] for f in figures]
         s[hit] = [f[1] for f in figures]
     if todo:

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ..document import Document, Line, nonws_len
-from ..garble import is_cjk_array
+from ..garble import MIN_CJK, NEUTRAL, is_cjk_array
 from ..registry import stage
 
 STAGE = "dedupe"
@@ -164,10 +164,7 @@ class _Fluency:
 
     def in_context(self, text: str) -> np.ndarray:
         """Per-character log-probability of `text` read in context (NaN off CJK)."""
-        out = np.full(len(text), np.nan)
-        pos, lp = self.g.char_logp(text)
-        out[pos] = lp
-        return out
+        return self.g.char_logp_by_position(text)
 
 
 class _Lazy:
@@ -500,15 +497,6 @@ class _DocLogp:
         total[self.pos + 1] = self.lp
         return np.cumsum(count, out=count), np.cumsum(total, out=total)
 
-    def fluency(self, paras: np.ndarray) -> np.ndarray:
-        """`garble.fluency` of each paragraph (same sums, in the same order, as `fluency_many`)."""
-        from ..garble import MIN_CJK, NEUTRAL
-
-        owner, idx = _spans(self.lo[paras], self.hi[paras])
-        n = self.hi[paras] - self.lo[paras]
-        s = np.bincount(owner, weights=self.lp[idx], minlength=paras.size)
-        return np.where(n >= MIN_CJK, s / np.maximum(n, 1), NEUTRAL)
-
     def paragraph_sums(self) -> tuple[np.ndarray, np.ndarray]:
         """(CJK characters, sum of their log-probabilities) of every paragraph, added up in
         character order as `garble.line_stats` does: the quality scoring reuses them."""
@@ -707,8 +695,8 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
             repair.update(hit.tolist())
             noisy_hit.update(hit.tolist())
             lookalike.update(la.tolist())
-    out: dict = {"repair": repair, "noisy": noisy_hit, "lookalike": lookalike, "garbled": {}, "lp": {},
-                 "sums": doc_lp.paragraph_sums()}
+    sums = doc_lp.paragraph_sums()
+    out: dict = {"repair": repair, "noisy": noisy_hit, "lookalike": lookalike, "garbled": {}, "lp": {}, "sums": sums}
     if cfg["noisy_paragraphs"]:
         cnt, mean = _region_means(spos, csum, offs, ends)
         low = (cnt < min_s) | (mean < float(cfg["garbled_prefilter"]))
@@ -716,7 +704,8 @@ def _suspect_logp(texts: list[str], cfg: dict, flu: _Fluency) -> dict:
         low |= (mean < float(cfg["copy_prefilter"])) & (lens <= int(cfg["max_copy_chars"]))
         cand = np.flatnonzero((lens >= 6) & low)
         if cand.size:
-            f = doc_lp.fluency(cand)
+            n, tot = sums[0][cand], sums[1][cand]  # `garble.fluency` of each candidate
+            f = np.where(n >= MIN_CJK, tot / np.maximum(n, 1), NEUTRAL)
             below = max(float(t[2]) for t in cfg["copy_tiers"])
             low = f < below
             out["garbled"] = dict(zip(cand[low].tolist(), f[low].tolist(), strict=True))

@@ -113,12 +113,9 @@ def _align(b: str, t: str, gap: float, miss: float = 1.0) -> tuple[float, int, i
 
 def _logp(text: str) -> np.ndarray:
     """Per-character log-probability in context (NaN off CJK)."""
-    from .. import garble
+    from ..garble import char_logp_by_position
 
-    out = np.full(len(text), np.nan)
-    pos, lp = garble.char_logp(text)
-    out[pos] = lp
-    return out
+    return char_logp_by_position(text)
 
 
 def _mean(lp: np.ndarray) -> float:
