@@ -187,7 +187,7 @@ def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
     return body, True
 
 
-def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line | None:
+def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line:
     """All markup rules on one line (its text empty when the line was pure markup)."""
     text = ln.text
     src = ln.src
@@ -272,8 +272,7 @@ def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, chi
     out. A second run would see them there."""
     if not _TRIGGER.search(text):
         return text
-    new = clean_line(Booked(doc, stage), Line(text, src), chinese)  # type: ignore[arg-type]
-    return "" if new is None else new.text
+    return clean_line(Booked(doc, stage), Line(text, src), chinese).text  # type: ignore[arg-type]
 
 
 @stage(NAME, defaults={})
@@ -289,11 +288,8 @@ def run(doc: Document, cfg: dict) -> Document:
         if chinese is None and "**" in ln.text:
             chinese = is_chinese(doc)
         new = clean_line(doc, ln, bool(chinese))
-        if new is not ln:
-            changed = True
-            out.append(new if new is not None else Line("", ln.src, ln.page, ln.conf))
-        else:
-            out.append(ln)
+        changed |= new is not ln
+        out.append(new)
     if changed:
         doc.lines = out
     doc.stats.setdefault(NAME, {})["seams"] = True  # the paragraphs stage: again on joined lines
