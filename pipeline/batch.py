@@ -204,6 +204,11 @@ def cached_report(task: Task, out: Path, config: Config) -> dict[str, Any] | Non
     return report if same else None
 
 
+def fsync_each_file(config: Config) -> bool:
+    """`output.fsync = "file"`: every output fsynced before its rename (else one sync a run)."""
+    return config.section("output")["fsync"] == "file"
+
+
 def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True, durable: bool = True) -> None:
     txt, rep = output_paths(out, task.rel)
     write_pair(oc, str(txt), str(rep) if write_report else None, durable)
@@ -270,7 +275,7 @@ def run_batch(
     if progress:
         progress(result.cached)
     write_report = bool(config.section("output").get("write_report", True))
-    durable = config.section("output")["fsync"] == "file"
+    durable = fsync_each_file(config)
 
     # Ctrl-C and SIGTERM stop the run, but never between a text and its report:
     # a signal that arrives while a pair is written takes effect right after it

@@ -132,9 +132,9 @@ def process_and_write(path: str, config: Config, dest: tuple[str, str | None] | 
     the outputs here in the worker, so a pool writes in parallel rather than in its parent."""
     oc = process_path(path, config)
     if dest is not None and oc.ok:
-        from .batch import write_pair
+        from .batch import fsync_each_file, write_pair
 
-        write_pair(oc, *dest, durable=config.section("output")["fsync"] == "file")
+        write_pair(oc, *dest, durable=fsync_each_file(config))
         oc.text = None  # on disk now: no need to send it back to the parent
     return oc
 
