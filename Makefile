@@ -1,13 +1,19 @@
 # ocrclean: two commands set everything up on a fresh machine: `make run` and `make test`.
+# Python packages come from uv.lock only (`uv sync --locked`); `make lock` refreshes it.
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+# uv uses the interpreter `PY` names and never downloads one; the venv it builds is .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 APT_PKGS := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert fonts-noto-cjk chromium git
 SHARED ?= ../shared
 
-.PHONY: setup system-deps run test bench bench-deps calibrate lint fuzz clean
+.PHONY: setup system-deps run test bench bench-deps calibrate lint fuzz clean lock record-ocr check-fresh
 
 setup: system-deps $(STAMP)
 
@@ -20,11 +26,31 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+$(UV): requirements-tools.txt
+	test -x $(TOOLS)/bin/python || $(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements-tools.txt
+	touch $(UV)
+
+# the venv holds exactly what uv.lock says (and the project, editable); a stale lock is an error
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --extra dev --python $(PY) --quiet
 	touch $(STAMP)
+
+# re-resolve every dependency to the newest versions pyproject allows; then run `make test`
+# (a new OpenCV or engine build changes the recorded OCR input: `make record-ocr`)
+lock: $(UV)
+	$(UV) lock --upgrade --python $(PY)
+	$(UV) pip compile --quiet --upgrade --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu benchmarks/requirements-dj.in -o $(DJ_LOCK)
+
+# run the OCR page tests with the live engines, recording their output into tests/ocr_cache/
+record-ocr: setup
+	rm -rf tests/ocr_cache
+	OCRCLEAN_RECORD_OCR=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_ocr_pages.py
+
+# the README's promise, checked: a fresh clone, venv from the lock, the suite, and a clean `git status`
+check-fresh:
+	bash .ci/check-fresh $(SHARED)
 
 run: setup
 	$(BIN)/ocrclean run samples --out out
@@ -33,9 +59,10 @@ test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 
 DJ := .bench/dj
-$(DJ)/.installed:
-	test -x $(DJ)/bin/python || $(PY) -m venv $(DJ)
-	$(DJ)/bin/python -m pip install -q py-data-juicer aiohttp ftfy opencc
+DJ_LOCK := benchmarks/requirements-dj.txt
+$(DJ)/.installed: $(DJ_LOCK) $(UV)
+	test -x $(DJ)/bin/python || $(UV) venv --quiet --python $(PY) $(DJ)
+	$(UV) pip install --quiet --python $(DJ)/bin/python --require-hashes -r $(DJ_LOCK)
 	touch $@
 
 bench-deps: $(DJ)/.installed

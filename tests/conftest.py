@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "samples"
+OCR_CACHE = ROOT / "tests" / "ocr_cache"
+# misses of a test run are recorded here, never into the checkout
+OCR_RECORD_TMP = Path(tempfile.gettempdir()) / f"ocrclean-test-ocr-cache-{os.getuid()}"
+
+
+def ocr_cache_settings(strict: bool = True) -> dict:
+    """[ocr] settings that replay the engine output recorded in tests/ocr_cache/.
+
+    strict: a miss fails naming the key and `make record-ocr` instead of going live.
+    `make record-ocr` (OCRCLEAN_RECORD_OCR=1) runs the engines live and records into tests/ocr_cache/.
+    """
+    if os.environ.get("OCRCLEAN_RECORD_OCR"):
+        return {"cache_dir": str(OCR_CACHE), "cache_record": True, "cache_record_dir": "", "cache_miss": "live"}
+    return {"cache_dir": str(OCR_CACHE), "cache_record": True, "cache_record_dir": str(OCR_RECORD_TMP),
+            "cache_miss": "error" if strict else "live"}
 
 
 def shared_path(*parts: str) -> Path:

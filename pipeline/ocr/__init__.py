@@ -60,7 +60,9 @@ DEFAULTS: dict[str, Any] = {
     "block_gap": 1.0,  # a horizontal gap this many char heights tall separates blocks
     # engine output cache (replays recorded results for identical engine input; "" = off)
     "cache_dir": "",
-    "cache_record": True,  # record misses into cache_dir
+    "cache_record": True,  # record misses (into cache_record_dir, else cache_dir)
+    "cache_record_dir": "",  # where misses are recorded ("" = cache_dir); tests record into a temp folder
+    "cache_miss": "live",  # on a miss: live (run the engine) | error (MissingRecording naming the key)
 }
 
 
@@ -75,7 +77,7 @@ class OcrPage:
 
 def get_engine(name: str, cfg: dict[str, Any]):
     """The engine plugin called `name` (one instance per thread: engines hold state)."""
-    key = (name, cfg.get("cache_dir"), cfg.get("cache_record"))
+    key = (name, cfg.get("cache_dir"), cfg.get("cache_record"), cfg.get("cache_record_dir"), cfg.get("cache_miss"))
     cache = _local.__dict__.setdefault("engines", {})
     if key not in cache:
         from .engines import load_engine
@@ -84,7 +86,9 @@ def get_engine(name: str, cfg: dict[str, Any]):
         if cfg.get("cache_dir"):
             from .engines.cached import CachedEngine
 
-            engine = CachedEngine(engine, cfg["cache_dir"], bool(cfg.get("cache_record", True)))
+            engine = CachedEngine(engine, cfg["cache_dir"], bool(cfg.get("cache_record", True)),
+                                  record_dir=cfg.get("cache_record_dir") or None,
+                                  on_miss=cfg.get("cache_miss") or "live")
         cache[key] = engine
     return cache[key]
 
