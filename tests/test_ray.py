@@ -76,3 +76,21 @@ def test_ray_matches_local(tmp_path: Path, ray_cluster) -> None:
     # the cache works the same way: a second ray run reuses every output
     again = run_batch([inp], tmp_path / "ray", config, jobs=2, backend="ray")
     assert again.cached == len(txts)
+
+
+def test_ray_data_adapter_map_batches(ray_cluster) -> None:
+    """`RayCleaner` in `map_batches` (actors), pandas and numpy batches: the text `clean_text` gives."""
+    from pipeline import clean_text
+    from pipeline.adapters.ray_data import RayCleaner
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SAMPLES / "text").glob("*.txt"))
+             if p.name != "traditional_utf16.txt" and "gb18030" not in p.name]
+    items = [{"id": i, "text": t} for i, t in enumerate(texts)]
+    want = {i: clean_text(t) for i, t in enumerate(texts)}
+    for fmt in ("pandas", "numpy"):
+        ds = ray.data.from_items(items).map_batches(RayCleaner, fn_constructor_kwargs={"field": "text"},
+                                                    batch_format=fmt, batch_size=2, concurrency=2)
+        rows = sorted(ds.take_all(), key=lambda r: r["id"])
+        assert [r["text_clean"] for r in rows] == [want[i].text for i in range(len(texts))]
+        assert [r["ocrclean_score"] for r in rows] == [want[i].report["quality"]["score"] for i in range(len(texts))]
+        assert all(r["ocrclean_error"] == "" for r in rows)
