@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders")
     run.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder (created if missing)")
     run.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    run.add_argument("--backend", choices=["local", "ray"], default="local", help="where the work runs (default local)")
+    run.add_argument("--backend", default="local",
+                     help="where the work runs: local (default), ray, or a plugin's name (entry point ocrclean.backends)")
     run.add_argument("--force", action="store_true", help="redo inputs whose outputs are up to date")
     run.add_argument("--min-score", type=float, metavar="N", help="mark documents scoring below N; exit 1 if any")
     run.add_argument("--html", action="store_true", help="also write DIR/index.html, a report to read in a browser")

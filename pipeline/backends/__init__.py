@@ -4,13 +4,15 @@ A backend is a function `map_paths(paths, config, jobs, dests=None) ->
 Iterator[Outcome]` yielding outcomes as they finish (any order). `dests` maps
 each path to where its outputs go; a backend whose workers share the output
 folder writes them there (marking `Outcome.extra["written"]`), else the batch
-writes them.
+writes them. Backends are found through the `ocrclean.backends` entry point
+group (see `pipeline.plugins`), so another package can add one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from .. import plugins
 from ..errors import ConfigError
 from ..worker import Outcome
 
@@ -18,14 +20,10 @@ MapFn = Callable[..., Iterator[Outcome]]
 
 
 def get_backend(name: str) -> MapFn:
-    if name == "local":
-        from .local import map_paths
-
-        return map_paths
-    if name == "ray":
-        try:
-            from .ray_backend import map_paths
-        except ImportError as e:
-            raise ConfigError(f"--backend ray needs Ray: pip install 'ocrclean[ray]' ({e})") from None
-        return map_paths
-    raise ConfigError(f"unknown backend {name!r} (local, ray)")
+    try:
+        return plugins.load("ocrclean.backends", name)
+    except LookupError as e:
+        raise ConfigError(str(e)) from None
+    except ImportError as e:
+        extra = f"pip install 'ocrclean[{name}]'" if name == "ray" else "install the package that provides it"
+        raise ConfigError(f"--backend {name} needs a library that is missing: {extra} ({e})") from None
