@@ -6,10 +6,12 @@ with the default pipeline and compared with its hand-made reference
 `NAME.ref.txt`:
 
 - CER raw->ref and CER out->ref (NFKC, whitespace removed, Levenshtein);
-- **lost**: reference characters the raw text had (aligned) that the output
-  lacks, i.e. real text the pipeline removed. Each lost run is traced to the
-  first stage whose output lacks it, and named by that stage's removal record
-  (`stage:reason`) when one holds the text, else `stage:edit`.
+- **lost**: reference letters and digits the raw text had (aligned) that the
+  output lacks, i.e. real text the pipeline removed; **lost marks**: the same
+  for punctuation and symbols (markup such as `^{` or `*` in a ground truth).
+  Each lost run is traced to the first stage whose output lacks it, and named
+  by that stage's removal record (`stage:reason`) that holds it (or overlaps
+  it most), else `stage:edit` (a substitution or join, no removal record).
 
 Lost must be 0: a cleaner that removes real text is worse than none.
 
@@ -30,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from pipeline import Document, Pipeline
@@ -69,6 +72,23 @@ def _runs(mask: list[bool]) -> list[tuple[int, int]]:
     return out
 
 
+def _is_text(ch: str) -> bool:
+    """A letter or a digit: real text, as opposed to punctuation, symbols and markup."""
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def _reason(piece: str, stage: str, removals: list[tuple[str, str, str]], ref: str) -> str:
+    """The reason of the stage's removal record holding `piece`; else of one whose whole
+    text is reference text (alignment may pin a lost run on a neighbouring copy:
+    `政府工作报告` removed, `2011年` reported); else of the one sharing most of it; else `edit`."""
+    own = [(rs, t) for st, rs, t in removals if st == stage]
+    hit = next((rs for rs, t in own if piece in t), None) or next((rs for rs, t in own if t and t in ref), None)
+    if hit:
+        return hit
+    best = max(own, key=lambda x: fuzz.partial_ratio(piece, x[1]), default=None)
+    return best[0] if best and fuzz.partial_ratio(piece, best[1]) >= 50 else "edit"
+
+
 @dataclass
 class Row:
     name: str
@@ -76,6 +96,7 @@ class Row:
     cer_raw: float
     cer_out: float
     lost: int
+    marks: int = 0
     rules: Counter = field(default_factory=Counter)
     lost_text: list[str] = field(default_factory=list)
 
@@ -98,9 +119,10 @@ def measure(name: str, raw_doc: Document, ref: str, pipe: Pipeline) -> Row:
     in_raw = _kept(r, raw)
     in_out = _kept(r, out)
     lost_mask = [a and not b for a, b in zip(in_raw, in_out, strict=True)]
+    letters = sum(1 for ch, m in zip(r, lost_mask, strict=True) if m and _is_text(ch))
     row = Row(name, len(r), Levenshtein.distance(raw, r) / max(1, len(r)),
-              Levenshtein.distance(out, r) / max(1, len(r)), sum(lost_mask))
-    if not row.lost:
+              Levenshtein.distance(out, r) / max(1, len(r)), letters, sum(lost_mask) - letters)
+    if not any(lost_mask):
         return row
     stage_kept = [(st, _kept(r, txt)) for st, txt in snaps]
     removals = [(rm.stage, rm.reason, norm(rm.text)) for rm in doc.removed]
@@ -108,8 +130,7 @@ def measure(name: str, raw_doc: Document, ref: str, pipe: Pipeline) -> Row:
         piece = r[a:b]
         stage = next((st for st, k in stage_kept if not any(k[a:b])), None)
         stage = stage or next((st for st, k in stage_kept if not all(k[a:b])), "?")
-        reason = next((rs for st, rs, t in removals if st == stage and piece in t), "edit")
-        row.rules[f"{stage}:{reason}"] += b - a
+        row.rules[f"{stage}:{_reason(piece, stage, removals, r)}"] += b - a
         row.lost_text.append(piece)
     return row
 
@@ -159,20 +180,30 @@ def run_pdfs(pipe: Pipeline, shared: Path = SHARED) -> list[Row]:
 
 
 def table(title: str, rows: list[Row], verbose: bool = False) -> str:
-    lines = [f"## {title}", "", "| item | ref chars | CER raw | CER out | lost | lost by rule |", "|---|---:|---:|---:|---:|---|"]
+    lines = [
+        f"## {title}",
+        "",
+        "| item | ref chars | CER raw | CER out | lost | lost marks | lost by rule |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     n = sum(r.ref_chars for r in rows) or 1
     for r in rows:
         rules = ", ".join(f"{k} {v}" for k, v in r.rules.most_common())
-        lines.append(f"| {r.name} | {r.ref_chars} | {100 * r.cer_raw:.2f}% | {100 * r.cer_out:.2f}% | {r.lost} | {rules} |")
+        lines.append(
+            f"| {r.name} | {r.ref_chars} | {100 * r.cer_raw:.2f}% | {100 * r.cer_out:.2f}% | {r.lost} | {r.marks} | {rules} |"
+        )
         if verbose:
-            lines.extend(f"|   lost: `{t[:60]}` | | | | | |" for t in r.lost_text)
+            lines.extend(f"|   lost: `{t[:60]}` | | | | | | |" for t in r.lost_text)
     raw_e = sum(r.cer_raw * r.ref_chars for r in rows) / n
     out_e = sum(r.cer_out * r.ref_chars for r in rows) / n
     tot = Counter()
     for r in rows:
         tot.update(r.rules)
     rules = ", ".join(f"{k} {v}" for k, v in tot.most_common())
-    lines.append(f"| **total** ({len(rows)}) | {n} | {100 * raw_e:.2f}% | {100 * out_e:.2f}% | {sum(r.lost for r in rows)} | {rules} |")
+    lines.append(
+        f"| **total** ({len(rows)}) | {n} | {100 * raw_e:.2f}% | {100 * out_e:.2f}% "
+        f"| {sum(r.lost for r in rows)} | {sum(r.marks for r in rows)} | {rules} |"
+    )
     return "\n".join(lines)
 
 
