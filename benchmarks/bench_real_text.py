@@ -97,7 +97,8 @@ class Row:
     cer_out: float
     lost: int
     marks: int = 0
-    rules: Counter = field(default_factory=Counter)
+    rules: Counter = field(default_factory=Counter)  # characters lost, by stage:rule
+    text_rules: Counter = field(default_factory=Counter)  # letters and digits lost, by stage:rule
     lost_text: list[str] = field(default_factory=list)
 
 
@@ -130,7 +131,9 @@ def measure(name: str, raw_doc: Document, ref: str, pipe: Pipeline) -> Row:
         piece = r[a:b]
         stage = next((st for st, k in stage_kept if not any(k[a:b])), None)
         stage = stage or next((st for st, k in stage_kept if not all(k[a:b])), "?")
-        row.rules[f"{stage}:{_reason(piece, stage, removals, r)}"] += b - a
+        rule = f"{stage}:{_reason(piece, stage, removals, r)}"
+        row.rules[rule] += b - a
+        row.text_rules[rule] += sum(map(_is_text, piece))
         row.lost_text.append(piece)
     return row
 

@@ -55,19 +55,19 @@ def entities(text: str) -> frozenset[str]:
     return frozenset(w for w, flag in pseg.lcut(text, HMM=False) if flag in _ENTITY_TAGS and len(w) >= 2)
 
 
-def same_facts(copy: str, source: str) -> bool:
+def same_facts(copy: str, source: str, cut_edges: bool = False) -> bool:
     """True when `copy` may be a copy of `source`: it brings no number `source` lacks,
     and it does not put one named entity where `source` has another.
 
-    A scrap cut from running text may start or end inside a number (`95年将增长` from
-    `1995年将增长`): a number at either edge of `copy` need only occur inside one of
-    `source`'s numbers."""
+    `cut_edges`: `copy` is a whole scrap cut from running text, which may start or end
+    inside a number (`95年将增长` from `1995年将增长`): a number at either edge need
+    only occur inside one of `source`'s numbers."""
     t = _DIGIT_GAP.sub("", unicodedata.normalize("NFKC", copy)).strip()
     have = numbers(source)
     extra = Counter()
     for m in _NUMBER.finditer(t):
         n = m.group()
-        edge = m.start() == 0 or m.end() == len(t)
+        edge = cut_edges and (m.start() == 0 or m.end() == len(t))
         if edge and any(n in s for s in have):
             continue
         extra[n] += 1

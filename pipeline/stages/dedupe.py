@@ -266,6 +266,11 @@ def _plain_clause(text: str, min_cjk: int) -> bool:
     return _cjk_count(text) >= min_cjk and not any(c.isdigit() or c in "。！？" for c in text.strip("。！？，；"))
 
 
+def _splits_number(t: str, i: int) -> bool:
+    """A cut at `i` would split a number (`驿站1` | `5个`)."""
+    return 0 < i < len(t) and t[i - 1].isdigit() and t[i].isdigit()
+
+
 def _noisy_ok(f_src: float, f_cp: float, ratio: float, cfg: dict, plain: bool = True) -> bool:
     """A copy garbled enough, relative to the passage it copies, under one of `noisy_tiers`
     (min ratio, min fluency gap to the source, copy fluency below); a tier above
@@ -334,8 +339,8 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
         for j in np.flatnonzero(ok[i] | ok_la[i]).tolist():
             n = int(nv[j])
             cp = t[sc : sc + n]
-            if not same_facts(cp, src):  # another number or name: a parallel clause, not a copy
-                continue
+            if _splits_number(t, sc) or _splits_number(t, sc + n) or not same_facts(cp, src):
+                continue  # a cut inside a number, or another number or name: not a copy
             f_src, f_cp = float(m_src[i, 0]), float(m_cp[i, j])
             if ok[i, j]:
                 ratio = fuzz.ratio(src, cp)
@@ -882,7 +887,7 @@ def _one_pass(doc: Document, cfg: dict) -> Document:
                 continue
             if protected_line(texts[n], int(cfg["copy_min_cjk"]), int(cfg["copy_max_title"])):
                 continue  # a title, a table row, a caption or a verse line: too short to call a copy
-            if not same_facts(texts[n], src_text):
+            if not same_facts(texts[n], src_text, cut_edges=True):
                 continue  # another number or name than the passage it resembles: another fact
             drop.add(i)
             doc.record_removal(STAGE, "noisy-copy", doc.lines[i].text, doc.lines[i].src)
