@@ -15,6 +15,13 @@ Four kinds, cheapest first, each removal recorded with its reason:
   `ocr_lookalikes` table), which parallel phrasing never has. A garbled
   paragraph that copies a neighbouring paragraph goes the same way.
 
+A copy repeats its source's facts: a clause or paragraph that brings a number
+its source lacks, or names another place or person, is a parallel clause and
+stays (`facts.same_facts`: `…提高20个百分点` / `…提高10个百分点`). A whole
+paragraph is never a noisy copy when it is a title, a table row or a short
+line (`facts.protected_line`: a slide title `暖风熏得游人醉`, a caption): too
+little text to tell a copy from real text that reads oddly.
+
 Cost stays linear: candidate repeats come from one vectorised k-gram hash
 over the whole document (numpy sort), bounded by `max_shift`; only the rare
 candidates are scored with the garble model and rapidfuzz.
@@ -29,6 +36,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ..document import Document, Line, nonws_len
+from ..facts import entities, protected_line, same_facts
 from ..garble import MIN_CJK, NEUTRAL, is_cjk_array
 from ..registry import stage
 
@@ -227,6 +235,8 @@ def _interleaved(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluen
         y, z = t[start + length : s2], t[start + d + length :]
         if x1 == x2 or fuzz.ratio(x1, x2) < float(cfg["min_copy_ratio"]) or not word_spans_break(y, z):
             continue
+        if not same_facts(x2, x1) or not same_facts(x1, x2):  # a different number or name: two facts
+            continue
         for keep, drop in ((x1, x2), (x2, x1)):
             new = t[:s1] + keep + y + z
             out.append((_gain(t, new, s1, start + d + length, flu), new, drop, "interleaved-copy"))
@@ -254,6 +264,11 @@ def _plain_clause(text: str, min_cjk: int) -> bool:
     mildly garbled copy must be. Parallel list items (`…支出３，１８９…元，占预算数的８２．８２％；`)
     differ from their neighbours in numbers and names, about as much as a light OCR copy."""
     return _cjk_count(text) >= min_cjk and not any(c.isdigit() or c in "。！？" for c in text.strip("。！？，；"))
+
+
+def _splits_number(t: str, i: int) -> bool:
+    """A cut at `i` would split a number (`驿站1` | `5个`)."""
+    return 0 < i < len(t) and t[i - 1].isdigit() and t[i].isdigit()
 
 
 def _noisy_ok(f_src: float, f_cp: float, ratio: float, cfg: dict, plain: bool = True) -> bool:
@@ -324,6 +339,8 @@ def _noisy(t: str, start: int, d: int, length: int, cfg: dict, flu: _Fluency, lp
         for j in np.flatnonzero(ok[i] | ok_la[i]).tolist():
             n = int(nv[j])
             cp = t[sc : sc + n]
+            if _splits_number(t, sc) or _splits_number(t, sc + n) or not same_facts(cp, src):
+                continue  # a cut inside a number, or another number or name: not a copy
             f_src, f_cp = float(m_src[i, 0]), float(m_cp[i, j])
             if ok[i, j]:
                 ratio = fuzz.ratio(src, cp)
@@ -756,9 +773,12 @@ def _is_copy(f_par: float, ratio: float, f_src: float, cfg: dict) -> bool:
 
 
 def _warm(cfg: dict) -> None:
-    """The look-alike table (a quarter of a second to load) before a pool forks."""
+    """The look-alike table (a quarter of a second to load) and the dictionary's names
+    (`facts.entities`, half a second) before a pool forks."""
     if cfg["within_paragraph"]:
         _lookalike_table(int(cfg["lookalike_chars"]))
+    if cfg["within_paragraph"] or cfg["noisy_paragraphs"]:
+        entities("北京")
 
 
 @stage(
@@ -801,6 +821,11 @@ def _warm(cfg: dict) -> None:
         # a paragraph copying a neighbour: (min partial ratio, min fluency gap to the
         # aligned source, copy fluency below); measured on damage and the national corpus
         "copy_tiers": [[45, 1.8, -6.5], [55, 1.0, -5.5], [75, 0.5, -5.0]],
+        # a paragraph is never a noisy copy when it is short (fewer CJK characters than
+        # this), a title (at most copy_max_title characters, no commas or stops) or a
+        # table row: `facts.protected_line`
+        "copy_min_cjk": 8,
+        "copy_max_title": 30,
         "max_passes": 4,  # passes until nothing changes (a removal can reveal another repeat)
     },
     warm=_warm,
@@ -859,10 +884,14 @@ def _one_pass(doc: Document, cfg: dict) -> Document:
         garbled = exact_lp.get("garbled", {})
         pairs = _copy_alignments(texts, garbled, cfg)
         f_src = flu.g.fluency_many([p[3] for p in pairs]) if pairs else []
-        for (n, j, ratio, _), fs in zip(pairs, f_src, strict=True):
+        for (n, j, ratio, src_text), fs in zip(pairs, f_src, strict=True):
             i = live[n]
             if i in drop or live[j] in drop or not _is_copy(garbled[n], ratio, fs, cfg):
                 continue
+            if protected_line(texts[n], int(cfg["copy_min_cjk"]), int(cfg["copy_max_title"])):
+                continue  # a title, a table row, a caption or a verse line: too short to call a copy
+            if not same_facts(texts[n], src_text, cut_edges=True):
+                continue  # another number or name than the passage it resembles: another fact
             drop.add(i)
             doc.record_removal(STAGE, "noisy-copy", doc.lines[i].text, doc.lines[i].src)
             dup_chars += nonws_len(doc.lines[i].text)

@@ -9,7 +9,10 @@ junctions between pieces (a title cut into pieces joins back into words; scraps
 taken from across a column do not): a fluent join becomes one line (with the
 one longer line that closes the title, when that keeps it fluent); a garbled
 one is removed and recorded; in between it is joined and flagged. A single
-short line (a heading numeral `一`, a lone `附件`) is never a run.
+short line (a heading numeral `一`, a lone `附件`) is never a run. A run whose
+every line is a dictionary word of two or more characters (`评级` / `买入` /
+`增持` / `中性`: a table column read one cell a line) is never garble: it is
+left as it is (`facts.all_words`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 
 from .. import garble
 from ..document import Document, Line
+from ..facts import all_words
 from ..registry import stage
 from ..textops import CJK_RANGE
 from .column_spaces import squeeze
@@ -111,6 +115,8 @@ def run(doc: Document, cfg: dict) -> Document:
         start, last = idx[0], idx[-1]
         joined = "".join(parts)
         score = join_score(parts)
+        if score < cfg["garbled_below"] and all_words(parts):
+            continue  # table cells or list items, one a line: real words, not scraps
         if score >= cfg["garbled_below"]:  # garble never swallows a line
             # the short line that opens the title, then the one that closes it, when each
             # keeps the join fluent (`县政府召开十五` / `届` / `四` / `次全体(扩大)会议`)
