@@ -113,25 +113,45 @@ def _block_rows(src: list[str], out: list[str], i0: int, j0: int) -> list[Row]:
     return rows
 
 
-def align(src_lines: list[str], out_lines: list[str]) -> list[Row]:
-    """Rows covering every source and output line in order; each unchanged line is its own row."""
+def _blocks(src_keys: list, out_keys: list) -> list[list[int]]:
+    """Indel opcodes over line keys as [equal?, i1, i2, j1, j2], neighbouring changes merged."""
     blocks: list[list[int]] = []
-    # blank lines never anchor (they would pair a paragraph with the wrong one); they go to the char diff
-    src_keys = [s if s.strip() else ("blank-src", i) for i, s in enumerate(src_lines)]
-    out_keys = [s if s.strip() else ("blank-out", j) for j, s in enumerate(out_lines)]
     for tag, i1, i2, j1, j2 in Indel.opcodes(src_keys, out_keys):
         if tag != "equal" and blocks and blocks[-1][0] == 0:  # a delete next to an insert: one block
             blocks[-1][2], blocks[-1][4] = i2, j2
         else:
             blocks.append([int(tag == "equal"), i1, i2, j1, j2])
+    return blocks
+
+
+def _letters(s: str) -> str | None:
+    """A line's letters and digits: equal for lines that differ only in spaces and punctuation."""
+    core = "".join(ch for ch in s if ch.isalnum())
+    return core or None
+
+
+def align(src_lines: list[str], out_lines: list[str]) -> list[Row]:
+    """Rows covering every source and output line in order; each unchanged line is its own row.
+
+    Lines equal as they are anchor first; inside what is left, lines equal in their letters
+    and digits (only punctuation or spaces changed) anchor too, so the character diff runs on
+    small blocks and a long document whose every line changed a comma stays fast."""
+    # blank lines never anchor (they would pair a paragraph with the wrong one); they go to the char diff
+    src_keys = [s if s.strip() else ("blank-src", i) for i, s in enumerate(src_lines)]
+    out_keys = [s if s.strip() else ("blank-out", j) for j, s in enumerate(out_lines)]
     rows: list[Row] = []
-    for eq, i1, i2, j1, j2 in blocks:
+    for eq, i1, i2, j1, j2 in _blocks(src_keys, out_keys):
         if eq:
             for k in range(i2 - i1):
                 s = src_lines[i1 + k]
                 rows.append(Row((i1 + k, i1 + k + 1), (j1 + k, j1 + k + 1), [[("eq", s, "")]], [[("eq", s, "")]]))
-        else:
-            rows.extend(_block_rows(src_lines[i1:i2], out_lines[j1:j2], i1, j1))
+            continue
+        loose_src = [_letters(s) or ("src", i) for i, s in enumerate(src_lines[i1:i2])]
+        loose_out = [_letters(s) or ("out", j) for j, s in enumerate(out_lines[j1:j2])]
+        for leq, a1, a2, b1, b2 in _blocks(loose_src, loose_out):
+            pairs = [(a1 + k, a1 + k + 1, b1 + k, b1 + k + 1) for k in range(a2 - a1)] if leq else [(a1, a2, b1, b2)]
+            for p1, p2, q1, q2 in pairs:
+                rows.extend(_block_rows(src_lines[i1 + p1:i1 + p2], out_lines[j1 + q1:j1 + q2], i1 + p1, j1 + q1))
     merged: list[Row] = []
     for r in rows:  # an inserted blank separator joins the row above instead of standing alone
         if merged and r.src[0] == r.src[1] and all(not "".join(t for _, t, _ in seg).strip() for seg in r.out_segs):

@@ -68,8 +68,10 @@ ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "script", "p",
 # the alignment itself: pure functions, no browser
 
 
-@pytest.mark.parametrize("text", [HOSTILE, WRAPPED, *[p.read_text(encoding="utf-8", errors="replace")
-                                                      for p in sorted((SAMPLES / "text").glob("*.txt"))][:3]])
+REAL = [*sorted((SAMPLES / "text").glob("*.txt"))[:3], *sorted((SHARED / "seeds").glob("*.txt"))]
+
+
+@pytest.mark.parametrize("text", [HOSTILE, WRAPPED, *[p.read_text(encoding="utf-8", errors="replace") for p in REAL]])
 def test_alignment_spells_both_sides_exactly(text: str) -> None:
     src = text.split("\n")
     out = clean_text(text).text.split("\n")
