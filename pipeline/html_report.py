@@ -65,20 +65,23 @@ ins.s{background:#ffe08a;color:#7a4a00;text-decoration:none}
 .hide-same .row:not(.changed):not(.flagged):not(.head){display:none}
 .cut{color:#a00;font-style:italic;padding:.3em .6em}
 """
-DOC_JS = """
+DOC_JS = r"""
 const pane=document.querySelector('.pages'),diff=document.querySelector('.diff');
 function mark(i,scroll){document.querySelectorAll('.on').forEach(e=>e.classList.remove('on'));
  const r=document.getElementById('r'+i);if(r)r.classList.add('on');
  const bs=document.querySelectorAll('.box[data-row="'+i+'"]');bs.forEach(b=>b.classList.add('on'));
  if(scroll&&pane&&bs.length){const b=bs[0].getBoundingClientRect(),p=pane.getBoundingClientRect();
   if(b.top<p.top||b.bottom>p.bottom)pane.scrollTop+=b.top-p.top-p.height/3;}}
+let hold=0;  // a row chosen by click or address keeps its mark while the scroll it causes settles
+function go(i){const r=document.getElementById('r'+i);if(r){hold=Date.now()+600;r.scrollIntoView({block:'center'});mark(i,true);}}
 document.querySelectorAll('.box').forEach(b=>b.addEventListener('click',()=>{
- const r=document.getElementById('r'+b.dataset.row);if(r){r.scrollIntoView({block:'center'});mark(b.dataset.row,false);}}));
+ go(b.dataset.row);history.replaceState(null,'','#r'+b.dataset.row);}));
 document.querySelectorAll('.row[id]').forEach(r=>r.addEventListener('mouseenter',()=>mark(r.id.slice(1),true)));
-if(pane&&diff){let t=0;diff.addEventListener('scroll',()=>{cancelAnimationFrame(t);t=requestAnimationFrame(()=>{
+if(pane&&diff){let t=0;diff.addEventListener('scroll',()=>{if(Date.now()<hold)return;cancelAnimationFrame(t);t=requestAnimationFrame(()=>{
  const d=diff.getBoundingClientRect();let r=document.elementFromPoint(d.left+d.width/4,d.top+d.height/4);
  r=r&&r.closest('.row[id]');for(let k=0;r&&k<30&&!r.dataset.boxes;k++)r=r.nextElementSibling;
  if(r&&r.dataset.boxes)mark(r.id.slice(1),true);});});}
+const at=location.hash.match(/^#r(\d+)$/);if(at)go(at[1]);
 const same=document.getElementById('same');
 if(same)same.addEventListener('change',()=>diff.classList.toggle('hide-same',same.checked));
 """

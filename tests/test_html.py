@@ -188,6 +188,11 @@ def test_image_input_shows_page_with_line_boxes(html_out: Path, tmp_path: Path) 
     rows = set(re.findall(r'<div class="row[^"]*" id="r(\d+)" data-boxes=', text))
     assert set(boxes) <= rows  # every box leads to a row of the text
 
+    row = sorted(boxes, key=int)[len(boxes) // 2]  # a row's address lights its boxes (the script ran)
+    dom = chromium(tmp_path, "--dump-dom", f"{page.as_uri()}#r{row}").stdout
+    assert re.search(rf'<rect class="box on" data-row="{row}"', dom) and re.search(rf'class="row[^"]* on" id="r{row}"', dom)
+    assert not re.search(rf'<rect class="box on" data-row="(?!{row}")', dom)  # only that row's
+
     img = screenshot(tmp_path, page.as_uri())
     pane, text_pane = (20, 200, 540, 1000), (580, 200, 1380, 1000)
     assert near(img, pane, (30, 110, 230), 50) > 500  # the OCR line boxes over the page
