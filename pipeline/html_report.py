@@ -132,7 +132,10 @@ def _read(path: str | None) -> str | None:
 
 
 def _source_doc(report: dict[str, Any], config: Any) -> tuple[Any, str, int]:
-    """The reader's Document for the report's input, or (None, why not)."""
+    """The reader's Document for the report's input, or None; then a note (why not, or what
+    differs from the run: the input's bytes, the reader's settings) and the pixel limit."""
+    import hashlib
+
     from .config import load_config
     from .ingest import read_document
 
@@ -144,10 +147,16 @@ def _source_doc(report: dict[str, Any], config: Any) -> tuple[Any, str, int]:
     except Exception:  # a config given as a dict is not findable by its name: its reader settings are rare
         cfg = load_config("default")
     try:
-        doc, _ = read_document(Path(path), cfg)
+        doc, raw = read_document(Path(path), cfg)
     except Exception as e:  # changed or unreadable since the run: the clean side still shows
         return None, f"(the input cannot be read again: {type(e).__name__})", 0
-    return doc, "", int(cfg.section("limits")["max_image_pixels"])
+    note = ""
+    if hashlib.sha256(raw).hexdigest() != report["source"].get("sha256"):
+        note = "The input has changed since this run: the source shown is today's file."
+    elif cfg.digest != report["pipeline"].get("config_digest"):
+        note = (f"The source was read again with config {cfg.name!r}, not the exact settings of the run "
+                "(an option on the command line, say): it may differ from what the stages saw.")
+    return doc, note, int(cfg.section("limits")["max_image_pixels"])
 
 
 def _seg_html(op: str, text: str, other: str, why: str) -> str:
@@ -267,13 +276,14 @@ def _review(report: dict[str, Any], clean: str | None, doc: Any, why: str, max_p
             boxes[row_of_src[k]] = boxes.get(row_of_src[k], 0) + 1
     flags = _place_flags(rows, src_nos, report.get("flags") or []) if doc is not None else {}
     diff = f'<div class="diff">{_rows_html(rows, src_nos, report["removed"], flags, boxes)}{note}</div>'
+    top = f'<p class="cut">{_e(why)}</p>' if doc is not None and why else ""
     if doc is None or report["source"].get("kind") not in ("image", "pdf"):
-        return f'<div class="review">{diff}</div>'
+        return f'{top}<div class="review">{diff}</div>'
     src = report["source"]
     pics = page_pictures(src.get("path"), src.get("kind"), max_pixels)
     svgs = "".join(svg_page(n, w, h, uri, per_page.get(n, [])) for n, (w, h, uri) in enumerate(pics, start=1))
     pages = f'<div class="pages">{svgs or "<div class=cut>(no page picture)</div>"}</div>'
-    return f'<div class="review with-pages">{pages}{diff}</div>'
+    return f'{top}<div class="review with-pages">{pages}{diff}</div>'
 
 
 def _table(head: list[str], rows: list[list[str]], cls: str, keys: list[str] | None = None) -> str:

@@ -205,3 +205,15 @@ def test_pdf_input_shows_its_pages(html_out: Path) -> None:
     text = doc_page(html_out, "two_column_report.pdf").read_text(encoding="utf-8")
     assert text.count('<figure class="page"') == 3  # three pages, the third OCR'd
     assert len(re.findall(r'<rect class="box"', text)) >= 15
+
+
+def test_review_says_when_the_input_changed_since_the_run(html_out: Path) -> None:
+    import json
+
+    from pipeline.html_report import document_page
+
+    report = json.loads((html_out / "zz_hostile.report.json").read_text(encoding="utf-8"))
+    clean = (html_out / "zz_hostile.txt").read_text(encoding="utf-8")
+    assert "has changed since" not in document_page(report, clean, "../index.html")
+    report["source"]["sha256"] = "0" * 64
+    assert "The input has changed since this run" in document_page(report, clean, "../index.html")
