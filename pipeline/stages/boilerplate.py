@@ -3,6 +3,14 @@
 Each rule is a small line classifier; everything taken out is a recorded
 removal, so the accounting holds and the original can be rebuilt:
 
+- link-split lines (`根据《` / `建议` / `》精神，…`: an extractor put each inline link
+  on a line of its own) are joined first (`link_split`), so a link name is never
+  taken for a running head;
+- site chrome and licence footers of common sources (the Wikisource licence block,
+  `Public domain`/`false` template residue, share/print/font-size widgets,
+  `责任编辑：…`, `来源：…`) by the `site_chrome` table of rules in the config
+  (`site_chrome`), each removal named after its rule;
+
 - web chrome: `下载 打印 全屏 收藏 【字号：加大 还原 减小】`, share buttons,
   `【打印】【关闭】`, `打印本页 关闭窗口`, breadcrumbs (`当前位置：首页 > 要闻`), the
   `相关报道：` line and the short link tail after it. A weak token (`大`, `中`,
@@ -39,6 +47,8 @@ from collections import defaultdict
 
 from ..document import Document, Line
 from ..registry import stage
+from . import site_chrome
+from .link_split import join_link_splits
 
 NAME = "boilerplate"
 
@@ -334,7 +344,9 @@ def remove_page_numbers(doc: Document, out: list[Line], idx: list[int]) -> None:
         _rm(doc, out, idx[k], "page-number")
 
 
-_CLAUSE_START = frozenset("，,、；;：:。.）)")  # a line opening with these continues the one before
+# a line opening with these continues the one before (a closer too: `》精神，…` after a link)
+_CLAUSE_START = frozenset("，,、；;：:。.）)》”」』’〉】")
+_OPENS = frozenset("《“「『‘〈【（(")  # a line ending with these is continued by the next
 _FRAGMENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,3}")  # the fragments stage's tiny lines
 
 
@@ -349,8 +361,39 @@ def stands_alone(texts: list[str], k: int) -> bool:
     t = texts[k]
     if t[0] in _CLAUSE_START or (k + 1 < len(texts) and texts[k + 1][0] in _CLAUSE_START):
         return False
+    if k > 0 and texts[k - 1][-1] in _OPENS:  # `根据《` / `建议`: a link name, not a head
+        return False
+    if in_pair_context(texts, k):
+        return False
     if _FRAGMENT.fullmatch(t):
         return not any(0 <= j < len(texts) and _FRAGMENT.fullmatch(texts[j]) for j in (k - 1, k + 1))
+    return True
+
+
+_PAIRS = (("《", "》"), ("“", "”"), ("「", "」"), ("『", "』"))
+
+
+def in_pair_context(texts: list[str], k: int) -> bool:
+    """Line `k` stands inside a `《…》`/`“…”` pair that the lines around it open and close
+    (`…制定了《国民经济` / `纲要` / `》…`): part of a name or a quotation, never a head."""
+    if k == 0 or k + 1 >= len(texts):
+        return False
+    before, after = texts[k - 1], texts[k + 1]
+    return any(
+        before.count(op) > before.count(cl) and after.count(cl) > after.count(op) for op, cl in _PAIRS
+    )
+
+
+_NUMERIC = re.compile(r"^[\d\s.,:;%+\-/()（）．，：％]+$")
+
+
+def _page_apart(texts: list[str], ks: list[int], max_chars: int) -> bool:
+    """Copies recur at page-like intervals: between every two of them stands at least one
+    line of body text (longer than a head, or ending a sentence), not only other short
+    lines (the cells of a table row, a list of names)."""
+    for a, b in zip(ks, ks[1:], strict=False):
+        if not any(len(t) > max_chars or t[-1] in _END_PUNCT for t in texts[a + 1 : b]):
+            return False
     return True
 
 
@@ -380,8 +423,9 @@ def _head_keys(texts: list[str], max_chars: int) -> dict[int, str]:
 def running_heads(texts: list[str], min_count: int, max_chars: int, edge: set[int] | None = None) -> list[int]:
     """Which of `texts` (the non-blank lines, stripped, in order) are running heads.
 
-    A short line that is no sentence end, heading or dash subtitle, repeated, every copy
-    standing alone (`stands_alone`), at least `min_count` times, or twice when it repeats
+    A short line that is no sentence end, heading, dash subtitle or bare number, repeated,
+    every copy standing alone (`stands_alone`: no sentence or `《…》` context on either
+    side) and the copies a page apart (`_page_apart`), at least `min_count` times, or twice when it repeats
     the line the document opens with (that first copy is its title and stays); or, when
     pages are known, a line every copy of which sits at a page edge (`edge`: indices).
     The paragraphs stage applies the same rule again once fragments, headline columns
@@ -399,7 +443,9 @@ def running_heads(texts: list[str], min_count: int, max_chars: int, edge: set[in
         n = len(ks)
         if n < min(2, min_count) or key[-1] in _END_PUNCT or _HEADING_LIKE.match(key) or "——" in key:
             continue
-        alone = all(stands_alone(texts, k) for k in ks)
+        if _NUMERIC.match(key):
+            continue  # a number is a table cell or a page number (`page_numbers`), never a head
+        alone = all(stands_alone(texts, k) for k in ks) and _page_apart(texts, ks, max_chars)
         # a page head repeats the title the document opens with: twice is enough then
         title_again = alone and n >= 2 and key == first
         at_edges = edge is not None and n >= 2 and all(k in edge for k in ks)
@@ -433,11 +479,19 @@ def remove_running_heads(doc: Document, out: list[Line], idx: list[int], cfg: di
         "running_head_min": 3,
         "running_head_max_chars": 20,
         "related_tail_max_chars": 600,
+        "link_joins": True,  # lines cut at inline links joined first (`link_split`)
+        "link_max_chars": 40,  # a link name on a line of its own is at most this long
+        "link_min_fluency": -6.0,  # the joined text around the junctions reads at least this well
+        "site_chrome": [],  # the rules as data: configs/default.toml (`site_chrome`)
+        "site_chrome_edge": 40,  # non-blank lines a `head`/`tail` rule looks at
     },
 )
 def run(doc: Document, cfg: dict) -> Document:
-    """Web chrome, continuation markers, metadata lines, page numbers, running heads."""
+    """Link-split lines joined; web chrome, site footers, continuation markers, metadata
+    lines, page numbers, running heads out."""
     out = list(doc.lines)
+    if cfg["link_joins"]:
+        out = join_link_splits(doc, out, cfg, NAME)
     clean_lines(doc, out, cfg)
     doc.lines = out
     # the paragraphs stage runs these rules again on the paragraphs, as a second run would
@@ -489,6 +543,8 @@ def clean_lines(doc: Document, out: list[Line], cfg: dict) -> None:
         remove_breadcrumbs(doc, out, nonblank())
     if cfg["metadata"]:
         extract_metadata(doc, out, nonblank(), cfg)
+    if cfg["site_chrome"]:
+        site_chrome.remove(doc, out, nonblank(), cfg, NAME)
     if cfg["page_numbers"]:
         remove_page_numbers(doc, out, nonblank())
     if cfg["running_heads"]:

@@ -321,6 +321,9 @@ def _join_text(a: str, b: str) -> str:
     return a + b
 
 
+join_text = _join_text  # the one joiner: the link-split joins (boilerplate) use it too
+
+
 def _heading_kind(text: str, kind: str, max_heading: int, max_title: int) -> str:
     if kind in ("heading", "headline"):
         return kind
