@@ -481,7 +481,7 @@ def remove_running_heads(doc: Document, out: list[Line], idx: list[int], cfg: di
         "related_tail_max_chars": 600,
         "link_joins": True,  # lines cut at inline links joined first (`link_split`)
         "link_max_chars": 40,  # a link name on a line of its own is at most this long
-        "link_min_fluency": -6.0,  # the joined text around the junctions reads at least this well
+        "link_min_fluency": -7.0,  # the joined text around the junctions reads at least this well
         "site_chrome": [],  # the rules as data: configs/default.toml (`site_chrome`)
         "site_chrome_edge": 40,  # non-blank lines a `head`/`tail` rule looks at
     },
@@ -537,6 +537,8 @@ def clean_lines(doc: Document, out: list[Line], cfg: dict) -> None:
         live = [i for i in (range(len(out)) if live is None else live) if (t := out[i].text) and not t.isspace()]
         return live
 
+    if cfg["site_chrome"]:
+        site_chrome.remove(doc, out, nonblank(), cfg, NAME, "early")
     if cfg["chrome"]:
         remove_related_tail(doc, out, nonblank(), cfg)
         remove_chrome(doc, out, nonblank())
@@ -544,7 +546,7 @@ def clean_lines(doc: Document, out: list[Line], cfg: dict) -> None:
     if cfg["metadata"]:
         extract_metadata(doc, out, nonblank(), cfg)
     if cfg["site_chrome"]:
-        site_chrome.remove(doc, out, nonblank(), cfg, NAME)
+        site_chrome.remove(doc, out, nonblank(), cfg, NAME, "late")
     if cfg["page_numbers"]:
         remove_page_numbers(doc, out, nonblank())
     if cfg["running_heads"]:

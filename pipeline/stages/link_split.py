@@ -16,7 +16,9 @@ it, at most `link_max_chars` characters, not a bare number) and either
 - A ends with an opening bracket or quote (`《“「『（`; A may be only that) and C opens
   with its closer (`》”」』）`) -- the bracket pair spans the three lines; or
 - A ends mid-sentence and C opens with a closer or clause punctuation (`、，；：。`):
-  `本作品是中华人民共和国的` / `法律` / `、` / `法规` / `，国家机关…`;
+  `本作品是中华人民共和国的` / `法律` / `、` / `法规` / `，国家机关…`; or
+- A opens a bracket or quote a few characters before its end and C closes it before
+  any sentence end (`成果找市场“双向` / `揭榜` / `挂帅”的简称`);
 
 and the joined sentence reads as Chinese: the garble model's fluency of the text around
 both junctions is at least `link_min_fluency`. Without a bracket around it, B must be a
@@ -75,16 +77,32 @@ def _fluent(parts: list[str], min_fluency: float) -> bool:
     characters to judge counts as fluent, as everywhere in the pipeline)."""
     from .. import garble
 
-    window = parts[0][-8:] + "".join(parts[1:-1]) + parts[-1][:8]
+    window = parts[0][-12:] + "".join(parts[1:-1]) + parts[-1][:12]
     return garble.fluency(window) >= min_fluency
+
+
+def _inside_pair(a: str, b: str, c: str, max_chars: int) -> bool:
+    """A leaves a bracket or quote open a few characters before its end, B is a bare
+    word, and C closes the pair soon, before any sentence end: the three are one name."""
+    closer = unclosed(a)
+    if closer is None or _PUNCT.search(b) or len(b) > _WEAK_MAX:
+        return False
+    opened = a.rfind({v: k for k, v in _PAIR.items()}[closer])
+    if len(a) - opened > max_chars:
+        return False
+    end = c.find(closer)
+    return 0 < end <= max_chars and not _SENT_INSIDE.search(c[:end])
 
 
 def link_triple(a: str, b: str, c: str, max_chars: int, min_fluency: float) -> bool:
     """Whether A / B / C (stripped, non-blank) are one sentence cut at a link B."""
     if not a or not c or not _is_name(b, max_chars):
         return False
-    if a[-1] in _SENT_END or c[0] not in CLOSERS + _CLAUSE:
+    if a[-1] in _SENT_END:
         return False
+    if c[0] not in CLOSERS + _CLAUSE:
+        # inside a pair that A opens and C closes (`“双向` / `揭榜` / `挂帅”的简称`)
+        return _inside_pair(a, b, c, max_chars) and _fluent([a, b, c], min_fluency)
     if c[0] in CLOSERS and unclosed(a + b) != c[0]:
         return False  # the closer must close what A (or B) opened: `制定了《` / name / `》`
     if a[-1] not in _PAIR and (len(b) > _WEAK_MAX or len(b) >= len(a) or _PUNCT.search(b)):
