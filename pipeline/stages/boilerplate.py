@@ -48,7 +48,7 @@ from collections import defaultdict
 from ..document import Document, Line
 from ..registry import stage
 from . import site_chrome
-from .link_split import join_link_splits
+from .link_split import join_link_splits, unclosed
 
 NAME = "boilerplate"
 
@@ -370,7 +370,7 @@ def stands_alone(texts: list[str], k: int) -> bool:
     return True
 
 
-_PAIRS = (("《", "》"), ("“", "”"), ("「", "」"), ("『", "』"))
+_PAIR_CLOSERS = {"》": "《", "”": "“", "」": "「", "』": "『"}  # closer -> its opener
 
 
 def in_pair_context(texts: list[str], k: int) -> bool:
@@ -378,10 +378,12 @@ def in_pair_context(texts: list[str], k: int) -> bool:
     (`…制定了《国民经济` / `纲要` / `》…`): part of a name or a quotation, never a head."""
     if k == 0 or k + 1 >= len(texts):
         return False
-    before, after = texts[k - 1], texts[k + 1]
-    return any(
-        before.count(op) > before.count(cl) and after.count(cl) > after.count(op) for op, cl in _PAIRS
-    )
+    closer = unclosed(texts[k - 1])
+    if closer is None or closer not in _PAIR_CLOSERS:
+        return False
+    after = texts[k + 1]
+    end, again = after.find(closer), after.find(_PAIR_CLOSERS[closer])
+    return end >= 0 and (again < 0 or end < again)
 
 
 _NUMERIC = re.compile(r"^[\d\s.,:;%+\-/()（）．，：％]+$")

@@ -156,7 +156,9 @@ def join_link_splits(doc: Document, lines: list[Line], cfg: dict, stage: str) ->
             first = lines[i]
             meta = dict(first.meta)
             meta["link_split"] = last - k + 1
-            out.append(Line(text, (first.src[0], lines[end].src[1]), first.page, first.conf, first.kind, meta))
+            out.append(
+                Line(text, (first.src[0], lines[end].src[1]), first.page, first.conf, first.kind, meta)
+            )
             skip_to = end
         else:
             out.append(ln)

@@ -40,7 +40,11 @@ def _compiled(rules: tuple[Rule, ...], phase: str):
     def rx(p: str):
         return re.compile(p) if p else None
 
-    return [(nm, re.compile(st), rx(en), rx(inn), n, zone) for nm, st, en, inn, n, zone, ph in rules if ph == phase]
+    return [
+        (nm, re.compile(st), rx(en), rx(inn), n, zone)
+        for nm, st, en, inn, n, zone, ph in rules
+        if ph == phase
+    ]
 
 
 def rules_key(table: list[dict]) -> tuple[Rule, ...]:
@@ -48,7 +52,11 @@ def rules_key(table: list[dict]) -> tuple[Rule, ...]:
     rule is a ValueError naming it."""
     out = []
     for k, r in enumerate(table):
-        if not isinstance(r, dict) or not isinstance(r.get("rule"), str) or not isinstance(r.get("start"), str):
+        if (
+            not isinstance(r, dict)
+            or not isinstance(r.get("rule"), str)
+            or not isinstance(r.get("start"), str)
+        ):
             raise ValueError(f"site_chrome[{k}]: a table with string keys `rule` and `start` expected")
         bad = set(r) - _KEYS
         zone, phase = r.get("zone", "any"), r.get("phase", "early")
@@ -63,7 +71,15 @@ def rules_key(table: list[dict]) -> tuple[Rule, ...]:
             except re.error as e:
                 raise ValueError(f"site_chrome[{k}] ({r['rule']}): bad {key} pattern: {e}") from None
         out.append(
-            (r["rule"], r["start"], str(r.get("end", "")), str(r.get("inner", "")), int(r.get("max_lines", 1)), zone, phase)
+            (
+                r["rule"],
+                r["start"],
+                str(r.get("end", "")),
+                str(r.get("inner", "")),
+                int(r.get("max_lines", 1)),
+                zone,
+                phase,
+            )
         )
     return tuple(out)
 
@@ -97,7 +113,9 @@ def find(texts: list[str], table: list[dict], edge: int, phase: str = "early") -
     return sorted(taken.items())
 
 
-def remove(doc: Document, out: list[Line], idx: list[int], cfg: dict, stage: str, phase: str = "early") -> None:
+def remove(
+    doc: Document, out: list[Line], idx: list[int], cfg: dict, stage: str, phase: str = "early"
+) -> None:
     """Blank and record every line of `out` (at the non-blank indices `idx`) a rule takes."""
     texts = [out[i].text.strip() for i in idx]
     for k, name in find(texts, cfg["site_chrome"], int(cfg["site_chrome_edge"]), phase):
