@@ -139,3 +139,14 @@ def test_running_heads_never_take_a_link_name_or_a_number():
     # a real running head still goes: a short line a page of text apart, no context
     body = "全年研发经费投入强度达到3.2%，新引进亿元以上项目24个。"
     assert running_heads(["标题", body, "开化新闻", body, "开化新闻", body, "开化新闻"], 3, 20) == [2, 4, 6]
+
+
+def test_docs_examples_run():
+    """The Python examples of docs/web-extractions.md run as written."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "web-extractions.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
+    assert len(blocks) >= 4
+    for i, block in enumerate(blocks):
+        exec(compile(block, f"docs/web-extractions.md block {i}", "exec"), {})
