@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benchmarks.bench_web_extractions import HELD_OUT, measure, pairs
 from tests.conftest import SHARED
@@ -150,3 +152,50 @@ def test_docs_examples_run():
     assert len(blocks) >= 4
     for i, block in enumerate(blocks):
         exec(compile(block, f"docs/web-extractions.md block {i}", "exec"), {})
+
+
+def test_paragraphs_join_a_split_a_later_join_made(pipe):
+    """A pair cut at a link (`…根据《建议` / `》精神`) is one sentence; the paragraphs stage
+    joins it (the boilerplate stage joins triples; a pair can appear once wraps are joined)."""
+    from pipeline.stages.paragraphs import link_split_pair
+
+    assert link_split_pair("党的十六届五中全会以后，国务院根据中央《", "建议")
+    assert link_split_pair("国务院根据中央《建议", "》精神，深入研究和编制“十一五”规划")
+    assert not link_split_pair("实施新的《信访条例》", "》畅通了信访渠道")
+    res = pipe.clean_text(
+        "党的十六届五中全会以后，国务院根据中央《建议\n\n》精神，深入研究和编制“十一五”规划。"
+    )
+    assert res.text == "党的十六届五中全会以后，国务院根据中央《建议》精神，深入研究和编制“十一五”规划。\n"
+
+
+_PIECES = [
+    "根据《",
+    "建议",
+    "》精神，",
+    "《",
+    "纲要（草案）",
+    "》",
+    "“双向",
+    "揭榜",
+    "挂帅”",
+    "、",
+    "，",
+    "。",
+    "政府工作报告",
+    "本作品是中华人民共和国的",
+    "法律",
+    "Public domain",
+    "false",
+    "23",
+    "\n",
+    "\n\n",
+    " ",
+]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40).map("".join))
+def test_link_split_text_cleans_idempotently(pipe, text):
+    from tests.test_idempotence import _check
+
+    _check(pipe, text)

@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import re
 
+from .. import garble
 from ..document import Document, Line
+from .t2s import to_simplified
 
 OPENERS = "《“「『（(〈‘【"
 CLOSERS = "》”」』）)〉’】"
@@ -52,10 +54,20 @@ _PUNCT = re.compile(r"[^\w\s]")
 _NAME_OK = re.compile(r"[A-Za-z\u3400-\u9fff]")  # a name has a letter or an ideograph in it
 
 
+_FOLD = str.maketrans("()", "（）")  # the punctuation stage makes these full-width later
+
+
+def closer_of(ch: str) -> str:
+    """`ch` as the punctuation stage will write it (`)` is `）` in Chinese context):
+    decisions here must not change when a second run sees the converted marks."""
+    return ch.translate(_FOLD)
+
+
 def unclosed(text: str) -> str | None:
-    """The closer of the last bracket or quote `text` opens and does not close, if any."""
+    """The closer of the last bracket or quote `text` opens and does not close, if any
+    (ASCII parentheses read as the full-width ones the output will have)."""
     depth: list[str] = []
-    for ch in text:
+    for ch in text.translate(_FOLD) if "(" in text or ")" in text else text:
         if ch in _PAIR:
             depth.append(_PAIR[ch])
         elif depth and ch == depth[-1]:
@@ -74,10 +86,10 @@ def _is_name(b: str, max_chars: int) -> bool:
 
 def _fluent(parts: list[str], min_fluency: float) -> bool:
     """The text around the junctions reads as Chinese (the garble model; too few CJK
-    characters to judge counts as fluent, as everywhere in the pipeline)."""
-    from .. import garble
-
-    window = parts[0][-12:] + "".join(parts[1:-1]) + parts[-1][:12]
+    characters to judge counts as fluent, as everywhere in the pipeline). Judged in
+    simplified characters, as the output will have them (the t2s stage runs later, and a
+    second run must decide the same way)."""
+    window = to_simplified(parts[0][-12:] + "".join(parts[1:-1]) + parts[-1][:12])
     return garble.fluency(window) >= min_fluency
 
 
@@ -87,10 +99,10 @@ def _inside_pair(a: str, b: str, c: str, max_chars: int) -> bool:
     closer = unclosed(a)
     if closer is None or _PUNCT.search(b) or len(b) > _WEAK_MAX:
         return False
-    opened = a.rfind({v: k for k, v in _PAIR.items()}[closer])
+    opened = a.translate(_FOLD).rfind({v: k for k, v in _PAIR.items()}[closer])
     if len(a) - opened > max_chars:
         return False
-    end = c.find(closer)
+    end = c.translate(_FOLD).find(closer)
     return 0 < end <= max_chars and not _SENT_INSIDE.search(c[:end])
 
 
@@ -103,7 +115,7 @@ def link_triple(a: str, b: str, c: str, max_chars: int, min_fluency: float) -> b
     if c[0] not in CLOSERS + _CLAUSE:
         # inside a pair that A opens and C closes (`“双向` / `揭榜` / `挂帅”的简称`)
         return _inside_pair(a, b, c, max_chars) and _fluent([a, b, c], min_fluency)
-    if c[0] in CLOSERS and unclosed(a + b) != c[0]:
+    if c[0] in CLOSERS and unclosed(a + b) != closer_of(c[0]):
         return False  # the closer must close what A (or B) opened: `制定了《` / name / `》`
     if a[-1] not in _PAIR and (len(b) > _WEAK_MAX or len(b) >= len(a) or _PUNCT.search(b)):
         # no bracket around it: only a short bare word shorter than the line before, never a
@@ -112,35 +124,37 @@ def link_triple(a: str, b: str, c: str, max_chars: int, min_fluency: float) -> b
     return _fluent([a, b, c], min_fluency)
 
 
-def join_link_splits(doc: Document, lines: list[Line], cfg: dict, stage: str) -> list[Line]:
-    """`lines` with every link-split run joined into its first line (blank lines between
-    the pieces dropped); the count goes to `doc.changes[stage]["link-split-join"]`."""
+def link_runs(texts: list[str], cfg: dict) -> tuple[dict[int, tuple[int, str]], int]:
+    """The link-split runs in `texts` (non-blank lines or paragraphs, stripped):
+    {first index: (last index, joined text)} and the number of joins. The paragraphs
+    stage asks again once its own joins made new neighbours, as a second run would."""
     from .paragraphs import join_text
 
     max_chars = int(cfg["link_max_chars"])
     min_fluency = float(cfg["link_min_fluency"])
-    live = [i for i, ln in enumerate(lines) if ln.text.strip()]
-    if len(live) < 2:
-        return lines
-    texts = [lines[i].text.strip() for i in live]
-    # a cheap test first: a link split has a line opening with a closer or clause mark
-    if not any(t[0] in CLOSERS + _CLAUSE for t in texts[1:]):
-        return lines
-    merged: dict[int, tuple[int, str]] = {}  # first index in `live` -> (last index, text)
+    merged: dict[int, tuple[int, str]] = {}
+    # a cheap test first: a link name is a short line between two others
+    if len(texts) < 3 or not any(len(t) <= max_chars for t in texts[1:-1]):
+        return merged, 0
     joins = 0
     k = 0
     while k < len(texts):
         cur, j = texts[k], k
-        while True:
-            if j + 2 < len(texts) and link_triple(cur, texts[j + 1], texts[j + 2], max_chars, min_fluency):
-                cur = join_text(join_text(cur, texts[j + 1]), texts[j + 2])
-                j += 2
-                joins += 1
-            else:
-                break
+        while j + 2 < len(texts) and link_triple(cur, texts[j + 1], texts[j + 2], max_chars, min_fluency):
+            cur = join_text(join_text(cur, texts[j + 1]), texts[j + 2])
+            j += 2
+            joins += 1
         if j > k:
             merged[k] = (j, cur)
         k = j + 1
+    return merged, joins
+
+
+def join_link_splits(doc: Document, lines: list[Line], cfg: dict, stage: str) -> list[Line]:
+    """`lines` with every link-split run joined into its first line (blank lines between
+    the pieces dropped); the count goes to `doc.changes[stage]["link-split-join"]`."""
+    live = [i for i, ln in enumerate(lines) if ln.text.strip()]
+    merged, joins = link_runs([lines[i].text.strip() for i in live], cfg)
     if not merged:
         return lines
     out: list[Line] = []
