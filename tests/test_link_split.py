@@ -199,3 +199,18 @@ def test_link_split_text_cleans_idempotently(pipe, text):
     from tests.test_idempotence import _check
 
     _check(pipe, text)
+
+
+def test_yunnan_heading_cut_after_its_bracket_is_joined(pipe):
+    """The Yunnan page has `（` on a line of its own before `三）改革开放持续深化、互促共进。`."""
+    import csv
+
+    path = SHARED / "corpus" / "provincial-2026-raw" / "2026_云南省_政府工作报告.csv"
+    if not path.exists():
+        pytest.skip("../shared is not beside the project")
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        text = next(csv.DictReader(fh))["full_text"]
+    assert "\n（\n" in text
+    res = pipe.clean_text(text)
+    assert "\n\n（三）改革开放持续深化、互促共进。\n\n" in res.text
