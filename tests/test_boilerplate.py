@@ -195,8 +195,10 @@ def test_running_heads_judged_without_blank_lines():
     punctuation, not continued by the next line, not one of a run of fragments."""
     from pipeline.stages.boilerplate import running_heads, stands_alone
 
-    texts = ["政府", "政府政府", "政府"]
-    assert running_heads(texts, 3, 20) == [2]  # the title again
+    texts = ["政府", "政府政府。", "政府"]
+    assert running_heads(texts, 3, 20) == [2]  # the title again, a page of text later
+    # copies with only short lines between are no page apart (issue 15: table cells, lists)
+    assert running_heads(["政府", "政府政府", "政府"], 3, 20) == []
     texts = ["带技术", "揭榜", "；成果找市场", "揭榜", "。再", "揭榜", "。"]
     assert not stands_alone(texts, 1) and running_heads(texts, 3, 20) == []
     # copies compared as the output writes them: spaces out, full-width marks, simplified

@@ -175,6 +175,10 @@ def test_cleaning_twice_changes_nothing(pipe, text):
         "** ）**",
         "**\u3000、**",
         "*府 *",
+        # markup: a tag between two stars leaves `**` (issue 14, item 12); the first run
+        # looked for Chinese only on lines that already held `**`
+        "政府工作报告*<b>*全文内容。",
+        "*<b>*",
         # fragments: a fragment with a space inside (`<div>`), which column_spaces removes
         "预\n区<div>生",
         # fragments: fragments three blank lines apart (the output has one)

@@ -110,3 +110,43 @@ def test_converted_positions():
     assert converted_positions("(93 .)4") == []  # no Chinese inside or beside
     assert converted_positions("(优良93 .)4") == [0, 7]
     assert converted_positions("1,000") == []
+
+
+# -- spaces inside numbers (issue 15): an extractor's or OCR's space in `14. 70`, `22. 0%`,
+# `3 000`; list numbers and numbers in Latin text keep theirs
+@pytest.mark.parametrize(
+    "src,out",
+    [
+        ("减少14. 70万条，增长22. 0%，达到3 000亿元。", "减少14.70万条，增长22.0%，达到3000亿元。"),
+        ("共有12 345 678人。", "共有12345678人。"),
+        ("占比达到22. 0%。", "占比达到22.0%。"),
+    ],
+)
+def test_number_spaces_removed(pn, src, out):
+    res = run(pn, src)
+    assert res.text == out + "\n"
+    assert res.report["changes"]["punctuation"]["number-space"] >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. 加快发展现代产业体系",  # list numbering
+        "1. 2024年工作回顾",  # a list number before a year
+        "任务完成。1. 70%的企业已经上线。",  # a list number after a sentence end
+        "in 2019 2020 and 2021 growth was 5 %",  # Latin text
+        "2019 2020 2021",  # a row of years
+    ],
+)
+def test_number_spaces_kept_where_they_mean_something(text):
+    from pipeline.stages.punctuation import join_number_spaces
+
+    assert join_number_spaces(text) == (text, 0)
+
+
+def test_number_spaces_leave_real_clean_text_alone(national_dir, seeds_dir):
+    from pipeline.stages.punctuation import join_number_spaces
+
+    for p in sorted(national_dir.glob("*.txt")) + sorted(seeds_dir.glob("*.txt")):
+        for line in p.read_text(encoding="utf-8").split("\n"):
+            assert join_number_spaces(line)[1] == 0, (p.name, line[:60])

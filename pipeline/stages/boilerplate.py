@@ -3,6 +3,14 @@
 Each rule is a small line classifier; everything taken out is a recorded
 removal, so the accounting holds and the original can be rebuilt:
 
+- link-split lines (`根据《` / `建议` / `》精神，…`: an extractor put each inline link
+  on a line of its own) are joined first (`link_split`), so a link name is never
+  taken for a running head;
+- site chrome and licence footers of common sources (the Wikisource licence block,
+  `Public domain`/`false` template residue, share/print/font-size widgets,
+  `责任编辑：…`, `来源：…`) by the `site_chrome` table of rules in the config
+  (`site_chrome`), each removal named after its rule;
+
 - web chrome: `下载 打印 全屏 收藏 【字号：加大 还原 减小】`, share buttons,
   `【打印】【关闭】`, `打印本页 关闭窗口`, breadcrumbs (`当前位置：首页 > 要闻`), the
   `相关报道：` line and the short link tail after it. A weak token (`大`, `中`,
@@ -39,6 +47,9 @@ from collections import defaultdict
 
 from ..document import Document, Line
 from ..registry import stage
+from . import site_chrome
+from .link_split import join_link_splits
+from .running_heads import in_pair_context, running_heads, stands_alone  # noqa: F401 (public here too)
 
 NAME = "boilerplate"
 
@@ -94,10 +105,6 @@ _PAGE_NO = re.compile(
 )
 _BARE_NUM = re.compile(r"^\d{1,4}$")
 _PAGE_NO_START = frozenset("-—–_~·第Pp0123456789")  # what a `_PAGE_NO` line can start with
-_HEADING_LIKE = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|第.{1,4}[章节条部分])"
-)
-_END_PUNCT = "。！？：；，!?:;,、"
 _SENT_END = "。！？…”」』）)!?.；;：:"
 
 
@@ -334,80 +341,7 @@ def remove_page_numbers(doc: Document, out: list[Line], idx: list[int]) -> None:
         _rm(doc, out, idx[k], "page-number")
 
 
-_CLAUSE_START = frozenset("，,、；;：:。.）)")  # a line opening with these continues the one before
-_FRAGMENT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,3}")  # the fragments stage's tiny lines
-
-
-def stands_alone(texts: list[str], k: int) -> bool:
-    """Whether non-blank line `k` reads as a line of its own rather than a piece of the
-    text around it: it does not open with clause punctuation, the next line does not
-    continue it, and it is not one of a run of tiny lines the fragments stage joins.
-
-    Blank lines are no evidence here: the paragraphs stage puts one between every two
-    paragraphs, so a decision that looked at them would change when the output is
-    cleaned again (`政府` / `政府政府` / `政府` becomes three blank-separated lines)."""
-    t = texts[k]
-    if t[0] in _CLAUSE_START or (k + 1 < len(texts) and texts[k + 1][0] in _CLAUSE_START):
-        return False
-    if _FRAGMENT.fullmatch(t):
-        return not any(0 <= j < len(texts) and _FRAGMENT.fullmatch(texts[j]) for j in (k - 1, k + 1))
-    return True
-
-
-# the marks the punctuation stage makes full-width in a short Chinese line
-_FOLD_MARKS = str.maketrans({",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"})
-_HALF_MARKS = re.compile(r"[,:;!?()]")
-
-
-def _head_keys(texts: list[str], max_chars: int) -> dict[int, str]:
-    """Each line short enough to be a head (by index) as the output will write it, as far
-    as telling repeats apart goes: no spaces (the column-space and punctuation stages take
-    those out of Chinese), full-width marks, simplified characters. `綜合新闻` and
-    `综合 新闻` are the same head as `综合新闻`: a second run sees them so."""
-    keys: dict[int, str] = {}
-    lim = 4 * max_chars
-    for k in [k for k, t in enumerate(texts) if len(t) <= lim]:
-        key = "".join(texts[k].split())
-        if 2 <= len(key) <= max_chars:
-            keys[k] = key.translate(_FOLD_MARKS) if _HALF_MARKS.search(key) else key
-    if keys:
-        from .t2s import to_simplified
-
-        keys = dict(zip(keys, to_simplified("\n".join(keys.values())).split("\n"), strict=True))
-    return keys
-
-
-def running_heads(texts: list[str], min_count: int, max_chars: int, edge: set[int] | None = None) -> list[int]:
-    """Which of `texts` (the non-blank lines, stripped, in order) are running heads.
-
-    A short line that is no sentence end, heading or dash subtitle, repeated, every copy
-    standing alone (`stands_alone`), at least `min_count` times, or twice when it repeats
-    the line the document opens with (that first copy is its title and stays); or, when
-    pages are known, a line every copy of which sits at a page edge (`edge`: indices).
-    The paragraphs stage applies the same rule again once fragments, headline columns
-    and wrapped lines are joined: what a second run of the pipeline would remove, the
-    first must remove too."""
-    keys = _head_keys(texts, max_chars)
-    if len(keys) < min(2, min_count):
-        return []
-    where: defaultdict[str, list[int]] = defaultdict(list)
-    for k, key in keys.items():
-        where[key].append(k)
-    first = keys.get(0)
-    drop: list[int] = []
-    for key, ks in where.items():
-        n = len(ks)
-        if n < min(2, min_count) or key[-1] in _END_PUNCT or _HEADING_LIKE.match(key) or "——" in key:
-            continue
-        alone = all(stands_alone(texts, k) for k in ks)
-        # a page head repeats the title the document opens with: twice is enough then
-        title_again = alone and n >= 2 and key == first
-        at_edges = edge is not None and n >= 2 and all(k in edge for k in ks)
-        if (alone and n >= min_count) or at_edges or title_again:
-            drop += ks[1:] if key == first else ks
-    return drop
-
-
+# a line opening with these continues the one before (a closer too: `》精神，…` after a link)
 def remove_running_heads(doc: Document, out: list[Line], idx: list[int], cfg: dict) -> None:
     """Short lines repeated, each standing alone (`stands_alone`), or at page edges."""
     texts = [out[i].text.strip() for i in idx]
@@ -433,11 +367,19 @@ def remove_running_heads(doc: Document, out: list[Line], idx: list[int], cfg: di
         "running_head_min": 3,
         "running_head_max_chars": 20,
         "related_tail_max_chars": 600,
+        "link_joins": True,  # lines cut at inline links joined first (`link_split`)
+        "link_max_chars": 40,  # a link name on a line of its own is at most this long
+        "link_min_fluency": -7.0,  # the joined text around the junctions reads at least this well
+        "site_chrome": [],  # the rules as data: configs/default.toml (`site_chrome`)
+        "site_chrome_edge": 40,  # non-blank lines a `head`/`tail` rule looks at
     },
 )
 def run(doc: Document, cfg: dict) -> Document:
-    """Web chrome, continuation markers, metadata lines, page numbers, running heads."""
+    """Link-split lines joined; web chrome, site footers, continuation markers, metadata
+    lines, page numbers, running heads out."""
     out = list(doc.lines)
+    if cfg["link_joins"]:
+        out = join_link_splits(doc, out, cfg, NAME)
     clean_lines(doc, out, cfg)
     doc.lines = out
     # the paragraphs stage runs these rules again on the paragraphs, as a second run would
@@ -483,12 +425,16 @@ def clean_lines(doc: Document, out: list[Line], cfg: dict) -> None:
         live = [i for i in (range(len(out)) if live is None else live) if (t := out[i].text) and not t.isspace()]
         return live
 
+    if cfg["site_chrome"]:
+        site_chrome.remove(doc, out, nonblank(), cfg, NAME, "early")
     if cfg["chrome"]:
         remove_related_tail(doc, out, nonblank(), cfg)
         remove_chrome(doc, out, nonblank())
         remove_breadcrumbs(doc, out, nonblank())
     if cfg["metadata"]:
         extract_metadata(doc, out, nonblank(), cfg)
+    if cfg["site_chrome"]:
+        site_chrome.remove(doc, out, nonblank(), cfg, NAME, "late")
     if cfg["page_numbers"]:
         remove_page_numbers(doc, out, nonblank())
     if cfg["running_heads"]:

@@ -280,12 +280,14 @@ def run(doc: Document, cfg: dict) -> Document:
     """Markdown, HTML, LaTeX and decorative-bullet markup removed, text kept."""
     out: list[Line] = []
     changed = False
-    chinese: bool | None = None  # `is_chinese`, looked up once a line has `**`
+    chinese: bool | None = None  # `is_chinese`, looked up once a line has a `*`
     for ln in doc.lines:
         if not ln.text or not _TRIGGER.search(ln.text):
             out.append(ln)
             continue
-        if chinese is None and "**" in ln.text:
+        # any `*`, not only `**`: a tag taken out between two stars makes one (`*<b>*` -> `**`),
+        # and a second run, which sees the `**`, must decide as this one does
+        if chinese is None and "*" in ln.text:
             chinese = is_chinese(doc)
         new = clean_line(doc, ln, bool(chinese))
         changed |= new is not ln

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from ..document import Document, Line
 from ..registry import stage
+from .link_split import CLOSERS, OPENERS, closer_of, link_runs, unclosed
 
 STAGE = "paragraphs"
 
@@ -298,6 +299,8 @@ class _Decider:
         """Across a blank line, page break or marker: join only an unfinished paragraph."""
         if not self.cfg["join_breaks"] or ends_sentence(a.text) or self.starts_new(b):
             return False
+        if link_split_pair(a.text, b.text):
+            return True
         if _heading_kind(a.text, a.line.kind, int(self.cfg["max_heading_chars"]), self.max_title) != "body":
             return False
         if len(a.text) < int(self.cfg["min_break_chars"]) or is_numbered(b.text):
@@ -307,6 +310,14 @@ class _Decider:
         if b.text[0] in _CONTINUES or a.broken or b.broken or word_spans_break(a.text, b.text):
             return True
         return self.breaks_rare
+
+
+def link_split_pair(a: str, b: str) -> bool:
+    """`a` ends with an opening bracket or quote (`根据《`), or `b` opens with the closer of
+    the one `a` left open (`…根据《建议` / `》精神`): one sentence cut at a link. The
+    boilerplate stage joins such lines first (`link_split`); this catches the ones a later
+    join made (a wrapped line that ends in `《`), as a second run would."""
+    return a[-1] in OPENERS or (b[0] in CLOSERS and unclosed(a) == closer_of(b[0]))
 
 
 def _join_text(a: str, b: str) -> str:
@@ -319,6 +330,9 @@ def _join_text(a: str, b: str) -> str:
             return a + b
         return a + " " + b
     return a + b
+
+
+join_text = _join_text  # the one joiner: the link-split joins (boilerplate) use it too
 
 
 def _heading_kind(text: str, kind: str, max_heading: int, max_title: int) -> str:
@@ -490,6 +504,36 @@ def settle(
     return groups, para, breaks
 
 
+def link_joins(
+    doc: Document, groups: list[list[_Item]], para: list[str], cfg: dict, breaks: int, seams: Seams | None = None
+) -> tuple[list[list[_Item]], list[str], int]:
+    """The boilerplate stage's link-split joins (`link_split`) once more, on the paragraphs
+    as a second run sees them: a join here or a removal can make new neighbours
+    (`…《建议…》精神，` grown from wrapped lines, then `发展` / `”`). Settled again after."""
+    bcfg = (doc.stats.get("boilerplate") or {}).get("cfg")
+    if not bcfg or not bcfg.get("link_joins"):
+        return groups, para, breaks
+    while True:
+        merged, n = link_runs(para, bcfg)
+        if not merged:
+            return groups, para, breaks
+        out_g: list[list[_Item]] = []
+        out_p: list[str] = []
+        k = 0
+        while k < len(para):
+            last, text = merged.get(k, (k, para[k]))
+            g = [it for grp in groups[k : last + 1] for it in grp]
+            if last > k and seams is not None:
+                text = seams.clean(text, (g[0].line.src[0], g[-1].line.src[1])) or text
+            out_g.append(g)
+            out_p.append(text)
+            k = last + 1
+        groups, para = out_g, out_p
+        doc.record_change(STAGE, "link-split-join", n)
+        if cfg["join_breaks"]:
+            groups, para, breaks = settle(groups, para, cfg, breaks, seams)
+
+
 def recheck_boilerplate(
     doc: Document,
     groups: list[list[_Item]],
@@ -545,6 +589,7 @@ def recheck_boilerplate(
             para = [t for k, t in enumerate(para) if k not in drop]
             if cfg["join_breaks"]:
                 groups, para, breaks = settle(groups, para, cfg, breaks, seams)
+            groups, para, breaks = link_joins(doc, groups, para, cfg, breaks, seams)
 
     booked = Booked(doc, STAGE)
     while para:
@@ -561,6 +606,7 @@ def recheck_boilerplate(
         para = [t for t in new if t]
         if cfg["join_breaks"]:
             groups, para, breaks = settle(groups, para, cfg, breaks, seams)
+        groups, para, breaks = link_joins(doc, groups, para, cfg, breaks, seams)
     return groups, para, breaks
 
 
@@ -623,6 +669,7 @@ def run(doc: Document, cfg: dict) -> Document:
     groups, para = seams.clean_all(groups, para)
     if cfg["join_breaks"]:
         groups, para, breaks = settle(groups, para, cfg, breaks, seams)
+    groups, para, breaks = link_joins(doc, groups, para, cfg, breaks, seams)
     groups, para, breaks = recheck_boilerplate(doc, groups, para, cfg, breaks, seams)
     doc.lines = [_merge(g, cfg, t) for g, t in zip(groups, para, strict=True)]
     limit = int(cfg["max_paragraph_chars"])

@@ -13,7 +13,10 @@ neighbour, URLs and e-mails are masked before anything else looks at the line.
 - `.` ending a Chinese sentence -> `。` (never `1. 总体要求`, `3.14`, `Co.`);
 - `...` `。。。` `…` -> `……`; `--` `――` -> `——` (a single `—` stays: `2021—2025年`);
 - spaces touching CJK or CJK punctuation are removed (`增长 7.5%` -> `增长7.5%`),
-  spaces inside Latin text are kept.
+  spaces inside Latin text are kept;
+- a space inside a number in Chinese context goes (`14. 70万条` -> `14.70万条`, `22. 0%`,
+  `3 000万`); list numbers (`1. 加快…`, at a line start or after a sentence end) and
+  numbers in Latin text (`in 2019 2020`) keep theirs.
 
 Lines without any ASCII punctuation or inner space are skipped by one regex;
 the per-mark work touches only the marks, never every character.
@@ -59,6 +62,25 @@ _SPACES = re.compile(
     # never a space before Chinese punctuation (`1. ，` -> `1.，`, `1. （` -> `1.（`)
     "|(?<=\\S)[ \\t]+(?=[，。、；：？！（）《》「」『』【】〔〕“”‘’…])"
 )
+
+# a space inside a number in Chinese text (an extractor's or OCR's): `14. 70万条`, `22. 0%`,
+# `3 000万`. Only with a Chinese character (or `，、（“`) right before the number and Chinese
+# or `%‰` right after it: a list number starts a line or follows a sentence end (`1. 加快`,
+# `。1. 70%` stays), and Latin text (`in 2019 2020`, `pages 1 000`) has neither neighbour.
+_NUM_LEFT = f"(?<=[{CJK_CLASS}，、（“])"
+_NUM_RIGHT = f"(?=[%‰{CJK_CLASS}{CJK_PUNCT_CLASS}])"
+_NUMBER_SPACE = re.compile(
+    rf"{_NUM_LEFT}(\d{{1,9}})\.[ \t]+(\d{{1,6}}){_NUM_RIGHT}"
+    rf"|{_NUM_LEFT}(\d{{1,3}}(?:[ \t]\d{{3}})+){_NUM_RIGHT}"
+)
+
+
+def join_number_spaces(text: str) -> tuple[str, int]:
+    """`text` with the spaces inside numbers (`14. 70`, `3 000`) taken out, and how many."""
+    if " " not in text and "\t" not in text:
+        return text, 0
+    return _NUMBER_SPACE.subn(lambda m: "".join(m.group(0).split()), text)
+
 
 _FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 _RULE = {",": "comma", ":": "colon", ";": "semicolon", "!": "exclamation", "?": "question"}
@@ -331,6 +353,9 @@ def fix_line(doc: Document, ln: Line, cfg: dict) -> str:
         doc.flag("unbalanced-quote", message, excerpt, ln.src, NAME)
     new = text
     if cfg["spaces"] and (" " in new or "\t" in new):
+        new, n = join_number_spaces(new)
+        if n:
+            counts["number-space"] = n
         new, n = _SPACES.subn("", new)
         if n:
             counts["space"] = n
