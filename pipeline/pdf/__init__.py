@@ -16,6 +16,7 @@ the page's box, wherever its MediaBox puts the origin.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import replace
@@ -33,8 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "mode": "auto",  # auto | text | ocr
     "dpi": 300,  # rasterisation resolution for OCR'd pages
     # a page is rendered at most at this many pixels (and limits.max_image_pixels), at a lower dpi if
-    # need be: OCR preprocessing peaks near 17 bytes a pixel (A2 at 300 dpi is 35 MP, A4 8.7 MP)
-    "max_render_pixels": 24_000_000,
+    # need be: OCR of a page peaks near 35 bytes a pixel (A3 at 300 dpi is 17.4 MP, A4 8.7 MP)
+    "max_render_pixels": 16_000_000,
     "dedupe_tolerance": 1.0,  # pt: copies of a glyph this close are one (fake bold)
     # layout (in units of the region's median character size)
     "gutter": 0.4,  # a column gutter is at least this wide
@@ -62,6 +63,9 @@ DEFAULTS: dict[str, Any] = {
     "max_decoded_bytes": 256 * 1024 * 1024,  # all streams the text reader decodes (and keeps) together
 }
 MODES = ("auto", "text", "ocr")
+# pdfminer warns about every odd font on stderr (no handler: Python's last resort prints it),
+# which breaks the one-line-per-problem contract; what matters reaches the report instead
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def _page_text(blocks: list[Block]) -> str:
@@ -100,7 +104,7 @@ def _ocr(raster: Any, i: int, cfg: dict[str, Any], ocr_cfg: dict[str, Any],
 
 def _read_pages(path: Path, plumber: Any, raster: Any, cfg: dict[str, Any], ocr_cfg: dict[str, Any],
                 limits: dict[str, Any]) -> tuple[list[list[Block]], list[dict[str, Any]]]:
-    from .streams import StreamTooLarge
+    from .streams import limit_in
 
     max_seconds = float(limits["max_seconds_per_document"])
     max_pixels = min(int(limits["max_image_pixels"]), int(cfg["max_render_pixels"]))
@@ -115,9 +119,9 @@ def _read_pages(path: Path, plumber: Any, raster: Any, cfg: dict[str, Any], ocr_
         t0 = time.perf_counter()
         try:
             blocks = _text_layer(page, cfg)
-        except StreamTooLarge as e:
-            raise LimitExceeded(str(path), f"page {i + 1}: {e}") from None
         except Exception as e:  # pdfminer on a broken content stream
+            if limit_in(e):
+                raise LimitExceeded(str(path), f"page {i + 1}: {limit_in(e)}") from None
             raise InputError(str(path), f"malformed PDF: page {i + 1} cannot be read ({type(e).__name__})") from None
         text = _page_text(blocks)
         glyphs = len("".join(text.split()))
@@ -196,7 +200,7 @@ def _assemble(doc: Document, pages: list[list[Block]], heights: list[float], cfg
     if cid_lines:
         first, count = cid_lines[0][0], sum(c for _, c, _ in cid_lines)
         doc.flag("pdf-cid", f"{count} (cid:N) glyphs (no Unicode map in the font) removed from "
-                            f"{len(cid_lines)} lines of the text layer", cid_lines[0][2], (first, first), "pdf")
+                            f"{len(cid_lines)} line{'s' if len(cid_lines) != 1 else ''} of the text layer", cid_lines[0][2], (first, first), "pdf")
 
 
 def extract_pdf(path: Path, config: Any) -> tuple[Document, bytes]:

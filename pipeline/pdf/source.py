@@ -61,7 +61,7 @@ def open_pdf(path: Path, data: bytes, limits: dict[str, Any], pdf_cfg: dict[str,
     import pdfplumber
     import pypdfium2 as pdfium
 
-    from .streams import StreamTooLarge, prescan
+    from .streams import StreamTooLarge, limit_in, prescan
 
     per_stream = int(pdf_cfg["max_stream_bytes"])
     check_inflation(path, data, per_stream)
@@ -79,11 +79,10 @@ def open_pdf(path: Path, data: bytes, limits: dict[str, Any], pdf_cfg: dict[str,
 
         plumber = pdfplumber.open(io.BytesIO(data))
         n = len(plumber.pages)
-    except StreamTooLarge as e:
-        raster.close()
-        raise LimitExceeded(str(path), str(e)) from None
     except Exception as e:
         raster.close()
+        if limit_in(e):
+            raise LimitExceeded(str(path), str(limit_in(e))) from None
         raise InputError(str(path), _reason(e, data)) from None
     limit = int(limits["max_pdf_pages"])
     if n > limit:

@@ -40,6 +40,17 @@ class StreamTooLarge(Exception):
     declares more pixels than allowed: the message is the one line the user sees."""
 
 
+def limit_in(exc: BaseException | None) -> StreamTooLarge | None:
+    """The StreamTooLarge behind `exc`, if any: pdfplumber wraps what pdfminer raises
+    (`PdfminerException(e)`), so look through causes and arguments."""
+    for _ in range(8):
+        if exc is None or isinstance(exc, StreamTooLarge):
+            return exc
+        inner = next((a for a in exc.args if isinstance(a, BaseException)), None)
+        exc = inner or exc.__cause__ or exc.__context__
+    return None
+
+
 def _over(what: str, limit: int, key: str) -> StreamTooLarge:
     return StreamTooLarge(f"{what} decodes to over {limit / 2**20:g} MiB (a decompression bomb; pdf.{key})")
 
@@ -283,4 +294,5 @@ def _walk(doc: Any, per_stream: int, max_pixels: int) -> tuple[int, int]:
     return streams, decoded
 
 
-__all__ = ["Budget", "StreamTooLarge", "bounded_pdfminer", "decode_bounded", "inflate", "prescan", "run_length"]
+__all__ = ["Budget", "StreamTooLarge", "bounded_pdfminer", "decode_bounded", "inflate", "limit_in", "prescan",
+           "run_length"]
