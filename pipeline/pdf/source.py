@@ -69,6 +69,8 @@ def open_pdf(path: Path, data: bytes, limits: dict[str, Any], pdf_cfg: dict[str,
         prescan(data, per_stream, int(limits["max_image_pixels"]))
     except StreamTooLarge as e:
         raise LimitExceeded(str(path), f"{e}, refused before parsing") from None
+    except Exception as e:  # pdfminer cannot open it: neither could pdfplumber, so say why now
+        raise InputError(str(path), _reason(e, data)) from None
 
     try:
         raster = pdfium.PdfDocument(data)

@@ -242,19 +242,15 @@ def prescan(data: bytes, per_stream: int, max_pixels: int) -> tuple[int, int]:
     """Decode every stream in the file's cross-reference table, bounded, and throw the output away.
 
     Raises StreamTooLarge (a stream over `per_stream`, an image XObject declaring
-    over `max_pixels` pixels). Returns (streams, decoded bytes).
-    Errors of a broken file are left to the readers that follow (one clear line there).
+    over `max_pixels` pixels), or what pdfminer raises on a file it cannot open
+    (pdfplumber would fail the same way, after the same, sometimes long, repair
+    attempt). Returns (streams, decoded bytes); a broken object or stream is skipped.
     """
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
 
     with bounded_pdfminer(per_stream, 1 << 62):
-        try:
-            doc = PDFDocument(PDFParser(io.BytesIO(data)))
-        except StreamTooLarge:
-            raise
-        except Exception:  # noqa: BLE001 - broken structure: pdfplumber/PDFium say why, in one line
-            return 0, 0
+        doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
         return _walk(doc, per_stream, max_pixels)
 
 
