@@ -35,13 +35,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 with atheris.instrument_imports(include=["pipeline.pdf", "pdfminer", "pdfplumber"]):
-    import pdfminer.ccitt
-    import pdfminer.lzw
-    import pdfminer.pdfdocument
-    import pdfminer.pdfinterp
-    import pdfminer.pdfpage
-    import pdfplumber  # noqa: F401 - imported here so that it is instrumented
+    # imported here so that they are instrumented (later lazy imports would not be)
+    import pdfminer.ccitt  # noqa: F401
+    import pdfminer.lzw  # noqa: F401
+    import pdfminer.pdfdocument  # noqa: F401
+    import pdfminer.pdfinterp  # noqa: F401
+    import pdfminer.pdfpage  # noqa: F401
+    import pdfplumber  # noqa: F401
     import pypdfium2 as pdfium
+
     import pipeline.pdf.layout
     import pipeline.pdf.source
     import pipeline.pdf.streams  # noqa: F401

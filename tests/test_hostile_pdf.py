@@ -21,8 +21,17 @@ from pathlib import Path
 
 import psutil
 import pytest
-from hostile_pdf import (bomb_hex_flate, bomb_window14, build_pdf_hostile, cid_layer, content_pdf, deflate,
-                         huge_mediabox, latin_text_layer, reshape)
+from hostile_pdf import (
+    bomb_hex_flate,
+    bomb_window14,
+    build_pdf_hostile,
+    cid_layer,
+    content_pdf,
+    deflate,
+    huge_mediabox,
+    latin_text_layer,
+    reshape,
+)
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.config import load_config
