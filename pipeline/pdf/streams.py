@@ -24,6 +24,7 @@ nothing unless the error is in the last bytes): more text survives.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import contextvars
 import io
@@ -251,42 +252,68 @@ def prescan(data: bytes, per_stream: int, max_pixels: int) -> tuple[int, int]:
 
     with bounded_pdfminer(per_stream, 1 << 62):
         doc = PDFDocument(PDFParser(io.BytesIO(data)), password="")
-        return _walk(doc, per_stream, max_pixels)
+        return _walk(doc, _stream_ids(doc, data), per_stream, max_pixels)
 
 
-def _walk(doc: Any, per_stream: int, max_pixels: int) -> tuple[int, int]:
-    from pdfminer.pdftypes import PDFStream
-
+def _stream_ids(doc: Any, data: bytes) -> list[int]:
+    """The objects that can be streams, without parsing every object (0.2 ms each: 2 s for
+    a 10 000-page file): one outside an object stream with the `stream` keyword between
+    its offset and the next object's. An entry we cannot place is kept (parsed)."""
+    entries: list[tuple[int, int | None]] = []
     seen: set[int] = set()
-    streams = decoded = 0
     for xref in doc.xrefs:
         for objid in xref.get_objids():
             if objid in seen:
                 continue
             seen.add(objid)
             try:
-                obj = doc.getobj(objid)
-            except StreamTooLarge:
-                raise
-            except Exception:  # noqa: BLE001 - a broken object: the readers decide
+                strmid, pos, _ = xref.get_pos(objid)
+            except Exception:  # noqa: BLE001 - odd entry: parse it
+                entries.append((objid, None))
                 continue
-            if not isinstance(obj, PDFStream):
-                continue
-            if obj.rawdata is None:  # an object or xref stream pdfminer has decoded (bounded) itself
-                streams, decoded = streams + 1, decoded + len(obj.data or b"")
-                continue
-            pixels = _image_pixels(obj)
-            if pixels > max_pixels:
-                raise StreamTooLarge(f"an image in the PDF is {pixels} pixels, over the limit of "
-                                     f"{max_pixels} (limits.max_image_pixels)")
-            try:
-                n = len(decode_bounded(obj, per_stream))
-            except StreamTooLarge:
-                raise
-            except Exception:  # noqa: BLE001 - undecodable stream: harmless here
-                continue
-            streams += 1
-            decoded += n
+            if strmid is None:  # objects inside an object stream are never streams
+                entries.append((objid, int(pos)))
+    starts = sorted({p for _, p in entries if p is not None})
+    out = []
+    for objid, pos in entries:
+        if pos is None or not 0 <= pos < len(data):
+            out.append(objid)
+            continue
+        k = bisect.bisect_right(starts, pos)
+        end = starts[k] if k < len(starts) else len(data)
+        if data.find(b"stream", pos, end) >= 0:
+            out.append(objid)
+    return out
+
+
+def _walk(doc: Any, objids: list[int], per_stream: int, max_pixels: int) -> tuple[int, int]:
+    from pdfminer.pdftypes import PDFStream
+
+    streams = decoded = 0
+    for objid in objids:
+        try:
+            obj = doc.getobj(objid)
+        except StreamTooLarge:
+            raise
+        except Exception:  # noqa: BLE001 - a broken object: the readers decide
+            continue
+        if not isinstance(obj, PDFStream):
+            continue
+        if obj.rawdata is None:  # an object or xref stream pdfminer has decoded (bounded) itself
+            streams, decoded = streams + 1, decoded + len(obj.data or b"")
+            continue
+        pixels = _image_pixels(obj)
+        if pixels > max_pixels:
+            raise StreamTooLarge(f"an image in the PDF is {pixels} pixels, over the limit of "
+                                 f"{max_pixels} (limits.max_image_pixels)")
+        try:
+            n = len(decode_bounded(obj, per_stream))
+        except StreamTooLarge:
+            raise
+        except Exception:  # noqa: BLE001 - undecodable stream: harmless here
+            continue
+        streams += 1
+        decoded += n
     return streams, decoded
 
 
