@@ -76,6 +76,11 @@ def open_pdf(path: Path, data: bytes, limits: dict[str, Any], pdf_cfg: dict[str,
         raster = pdfium.PdfDocument(data)
     except Exception as e:  # PdfiumError says little; classify it ourselves
         raise InputError(str(path), _reason(e, data)) from None
+    limit = int(limits["max_pdf_pages"])
+    counted = len(raster)
+    if counted > limit:  # PDFium counts in milliseconds what pdfplumber takes seconds for
+        raster.close()
+        raise LimitExceeded(str(path), f"PDF has {counted} pages, over the limit of {limit} (limits.max_pdf_pages)")
     try:
         import io
 
@@ -86,7 +91,6 @@ def open_pdf(path: Path, data: bytes, limits: dict[str, Any], pdf_cfg: dict[str,
         if limit_in(e):
             raise LimitExceeded(str(path), str(limit_in(e))) from None
         raise InputError(str(path), _reason(e, data)) from None
-    limit = int(limits["max_pdf_pages"])
     if n > limit:
         plumber.close()
         raster.close()
