@@ -2,7 +2,9 @@
 
 The pixel limit is checked on the header before any pixel is decoded, so a
 decompression bomb costs nothing; Pillow's own bomb guard is set to the same
-limit, and OpenCV never decodes the file (it only sees arrays).
+limit, and OpenCV never decodes the file (it only sees arrays). Each frame is
+turned upright by its EXIF orientation and transparency is put on white paper
+(`to_array`), as a person looking at the file would see it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from ..config import Config
 from ..document import Document
@@ -22,8 +24,32 @@ from ..errors import ConfigError, InputError, LimitExceeded
 os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(120_000_000))
 
 
+def upright(frame: Image.Image) -> Image.Image:
+    """The frame turned as the camera's EXIF Orientation tag says (a phone photo of a page
+    is stored on its side with a tag saying so; OCR of the raw pixels reads nothing)."""
+    try:
+        return ImageOps.exif_transpose(frame) or frame
+    except (ValueError, TypeError, OSError, SyntaxError, KeyError):  # a damaged EXIF block: keep the pixels as stored
+        return frame
+
+
+def on_white(frame: Image.Image) -> Image.Image:
+    """A frame with transparency composited onto white paper. Dropping the alpha channel
+    leaves the colour under it, black in most files: black text on a transparent PNG
+    becomes black on black, and OCR finds nothing."""
+    has_alpha = frame.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in frame.info
+    if not has_alpha:
+        return frame
+    rgba = frame.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    paper.alpha_composite(rgba)
+    return paper.convert("L" if frame.mode in ("LA", "La") or (frame.mode == "L") else "RGB")
+
+
 def to_array(frame: Image.Image) -> np.ndarray:
-    """A Pillow frame as a gray or BGR uint8 array (the layout OpenCV expects)."""
+    """A Pillow frame as a gray or BGR uint8 array (the layout OpenCV expects),
+    turned upright (EXIF) and with any transparency on white."""
+    frame = on_white(upright(frame))
     if frame.mode in ("L", "1", "I;16", "I", "F"):
         return np.asarray(frame.convert("L"))
     rgb = np.asarray(frame.convert("RGB"))

@@ -7,11 +7,19 @@ CJK share, fluency); a page whose layer fails is rendered with PDFium and
 OCR'd (`raster`). Then running headers, footers and page numbers are found
 across pages (`headers`), removed and recorded. `mode` forces one path:
 "text" never OCRs, "ocr" always does.
+
+Every stream is decoded with a bound (`streams`); a page is rendered at most
+at `limits.max_image_pixels` pixels (`raster`); `(cid:N)` glyphs left in a kept
+text layer are removed and recorded; page coordinates are taken relative to
+the page's box, wherever its MediaBox puts the origin.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +33,9 @@ from .wraps import join, paragraphs
 DEFAULTS: dict[str, Any] = {
     "mode": "auto",  # auto | text | ocr
     "dpi": 300,  # rasterisation resolution for OCR'd pages
+    # a page is rendered at most at this many pixels (and limits.max_image_pixels), at a lower dpi if
+    # need be: OCR of a page peaks near 35 bytes a pixel (A3 at 300 dpi is 17.4 MP, A4 8.7 MP)
+    "max_render_pixels": 16_000_000,
     "dedupe_tolerance": 1.0,  # pt: copies of a glyph this close are one (fake bold)
     # layout (in units of the region's median character size)
     "gutter": 0.4,  # a column gutter is at least this wide
@@ -32,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "block_gap": 0.8,  # a blank band this tall separates blocks
     "title_rows": 3,  # a band of at most this many rows above (below) the rest is read first (last)
     "space_gap": 0.3,  # a gap this wide between two chars is a space
+    "latin_space_gap": 0.15,  # ... between two Latin letters or digits (a word space is ~0.25 em)
     "vertical_min_chars": 3,  # stacked lone glyphs from this many up are vertical text
     # text-layer validation: a page failing any check is OCR'd (mode auto)
     "min_glyphs": 10,  # fewer glyphs than this: no usable text layer
@@ -46,28 +58,56 @@ DEFAULTS: dict[str, Any] = {
     # running headers and footers
     "header_band": 0.08,  # top/bottom share of the page height searched
     "header_min_share": 0.5,  # repeated on at least this share of pages (and >= 2)
+    # decompression bombs (pipeline/pdf/streams.py): bounds while decoding, whatever the filters
+    "max_stream_bytes": 128 * 1024 * 1024,  # one stream, decoded
+    "max_decoded_bytes": 256 * 1024 * 1024,  # all streams the text reader decodes (and keeps) together
 }
 MODES = ("auto", "text", "ocr")
+# pdfminer warns about every odd font on stderr (no handler: Python's last resort prints it),
+# which breaks the one-line-per-problem contract; what matters reaches the report instead
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def _page_text(blocks: list[Block]) -> str:
     return "\n".join(ln.text for b in blocks for ln in b.lines)
 
 
+_CID = re.compile(r"\(cid:\d+\)")
+
+
 def _text_layer(page: Any, cfg: dict[str, Any]) -> list[Block]:
+    """Blocks in page coordinates: (0, 0) is the top left of the page's box, even when
+    its MediaBox starts elsewhere ([0 -842 595 0]) and pdfplumber's coordinates with it."""
     chars = page.dedupe_chars(tolerance=float(cfg["dedupe_tolerance"])).chars
-    return page_blocks(chars, cfg)
+    blocks = page_blocks(chars, cfg)
+    dx, dy = float(page.bbox[0]), float(page.bbox[1])
+    if dx or dy:
+        for b in blocks:
+            b.lines = [replace(ln, x0=ln.x0 - dx, x1=ln.x1 - dx, top=ln.top - dy, bottom=ln.bottom - dy) for ln in b.lines]
+            b.right = None if b.right is None else b.right - dx
+    return blocks
 
 
-def _ocr(raster: Any, i: int, cfg: dict[str, Any], ocr_cfg: dict[str, Any]) -> tuple[list[Block], float | None]:
+def _page_images(page: Any) -> list[dict[str, Any]]:
+    dx, dy = float(page.bbox[0]), float(page.bbox[1])
+    return [{**im, "x0": im["x0"] - dx, "x1": im["x1"] - dx, "top": im["top"] - dy, "bottom": im["bottom"] - dy}
+            for im in page.images]
+
+
+def _ocr(raster: Any, i: int, cfg: dict[str, Any], ocr_cfg: dict[str, Any],
+         max_pixels: int) -> tuple[list[Block], float | None, float]:
     from .raster import ocr_blocks
 
-    blocks, result = ocr_blocks(raster, i, int(cfg["dpi"]), ocr_cfg)
-    return blocks, result.mean_conf
+    blocks, result, dpi = ocr_blocks(raster, i, int(cfg["dpi"]), ocr_cfg, max_pixels)
+    return blocks, result.mean_conf, dpi
 
 
 def _read_pages(path: Path, plumber: Any, raster: Any, cfg: dict[str, Any], ocr_cfg: dict[str, Any],
-                max_seconds: float) -> tuple[list[list[Block]], list[dict[str, Any]]]:
+                limits: dict[str, Any]) -> tuple[list[list[Block]], list[dict[str, Any]]]:
+    from .streams import limit_in
+
+    max_seconds = float(limits["max_seconds_per_document"])
+    max_pixels = min(int(limits["max_image_pixels"]), int(cfg["max_render_pixels"]))
     mode = cfg["mode"]
     start = time.monotonic()
     pages: list[list[Block]] = []
@@ -80,21 +120,26 @@ def _read_pages(path: Path, plumber: Any, raster: Any, cfg: dict[str, Any], ocr_
         try:
             blocks = _text_layer(page, cfg)
         except Exception as e:  # pdfminer on a broken content stream
+            if limit_in(e):
+                raise LimitExceeded(str(path), f"page {i + 1}: {limit_in(e)}") from None
             raise InputError(str(path), f"malformed PDF: page {i + 1} cannot be read ({type(e).__name__})") from None
         text = _page_text(blocks)
         glyphs = len("".join(text.split()))
         reasons = check_layer(text, cfg)
         if not reasons:
-            reasons = check_scan(image_share((0, 0, float(page.width), float(page.height)), page.images), glyphs, cfg)
+            reasons = check_scan(image_share((0, 0, float(page.width), float(page.height)), _page_images(page)),
+                                 glyphs, cfg)
         st: dict[str, Any] = {"page": i + 1, "mode": "text", "reason": "; ".join(reasons) or "text layer ok"}
         few = glyphs < int(cfg["min_glyphs"])
         want = mode == "ocr" or (mode == "auto" and bool(reasons) and (bool(page.images) or not few))
         if want:
             st["reason"] = "mode ocr" if mode == "ocr" else st["reason"]
             try:
-                ocr_blocks, conf = _ocr(raster, i, cfg, ocr_cfg)
+                ocr_blocks, conf, dpi = _ocr(raster, i, cfg, ocr_cfg, max_pixels)
                 blocks = ocr_blocks
                 st.update(mode="ocr", ocr_confidence=conf)
+                if dpi < int(cfg["dpi"]):
+                    st["rendered_dpi"] = round(dpi, 1)  # scaled down to fit the pixel limits
             except Exception as e:  # no engine installed, engine crash: keep the layer, say so
                 st["ocr_error"] = f"{type(e).__name__}: {e}"[:200]
         st["chars"] = sum(len(ln.text) for b in blocks for ln in b.lines)
@@ -115,6 +160,7 @@ def _assemble(doc: Document, pages: list[list[Block]], heights: list[float], cfg
     ]
     drop = find_running(band, len(pages), float(cfg["header_band"]), float(cfg["header_min_share"]))
     n = 0
+    cid_lines: list[tuple[int, int, str]] = []
     for p, blocks in enumerate(pages):
         for b, block in enumerate(blocks):
             kept: list[tuple[int, TextLine]] = []
@@ -123,7 +169,13 @@ def _assemble(doc: Document, pages: list[list[Block]], heights: list[float], cfg
                 reason = drop.get(hash((p, b, k)))
                 if reason:
                     doc.record_removal("pdf", reason, ln.text, (n, n))
-                elif ln.text.strip():
+                    continue
+                cids = _CID.findall(ln.text)
+                if cids:  # glyphs without a Unicode map: nothing to read, so out, and recorded
+                    doc.record_removal("pdf", "cid-glyph", "".join(cids), (n, n))
+                    cid_lines.append((n, len(cids), ln.text))
+                    ln = replace(ln, text=_CID.sub("", ln.text))
+                if ln.text.strip():
                     kept.append((n, ln))
             if not kept:
                 continue
@@ -145,26 +197,32 @@ def _assemble(doc: Document, pages: list[list[Block]], heights: list[float], cfg
                     round(sum(confs) / len(confs), 1) if confs else None,
                     "headline" if block.vertical else "body", meta,
                 ))
+    if cid_lines:
+        first, count = cid_lines[0][0], sum(c for _, c, _ in cid_lines)
+        doc.flag("pdf-cid", f"{count} (cid:N) glyphs (no Unicode map in the font) removed from "
+                            f"{len(cid_lines)} line{'s' if len(cid_lines) != 1 else ''} of the text layer", cid_lines[0][2], (first, first), "pdf")
 
 
 def extract_pdf(path: Path, config: Any) -> tuple[Document, bytes]:
     """A Document (kind "pdf") from the PDF at `path`, plus the file's bytes."""
     from .source import open_pdf, read_bytes
+    from .streams import bounded_pdfminer
 
     cfg = config.section("pdf")
     if cfg["mode"] not in MODES:
         raise ConfigError(f"[pdf] mode must be one of {', '.join(MODES)}, not {cfg['mode']!r}")
     limits = config.section("limits")
     data = read_bytes(path, limits)
-    plumber, raster = open_pdf(path, data, limits)
-    try:
-        pages, stats = _read_pages(path, plumber, raster, cfg, config.section("ocr"),
-                                   float(limits["max_seconds_per_document"]))
-        heights = [float(p.height) for p in plumber.pages]
-        meta = {k: v for k, v in (plumber.metadata or {}).items() if k in ("Title", "Author") and isinstance(v, str) and v}
-    finally:
-        plumber.close()
-        raster.close()
+    with bounded_pdfminer(int(cfg["max_stream_bytes"]), int(cfg["max_decoded_bytes"])):
+        plumber, raster = open_pdf(path, data, limits, cfg)
+        try:
+            pages, stats = _read_pages(path, plumber, raster, cfg, config.section("ocr"), limits)
+            heights = [float(p.height) for p in plumber.pages]
+            meta = {k: v for k, v in (plumber.metadata or {}).items()
+                    if k in ("Title", "Author") and isinstance(v, str) and v}
+        finally:
+            plumber.close()
+            raster.close()
     doc = Document(lines=[], source=str(path), kind="pdf")
     _assemble(doc, pages, heights, cfg)
     doc.metadata["pages"] = len(pages)
@@ -177,6 +235,9 @@ def extract_pdf(path: Path, config: Any) -> tuple[Document, bytes]:
     for s in stats:
         if s["mode"] == "ocr" or s.get("ocr_error"):
             what = "page OCR'd" if s["mode"] == "ocr" else f"OCR failed ({s['ocr_error']}), text layer kept"
+            if s.get("rendered_dpi"):
+                what += (f" (rendered at {s['rendered_dpi']:g} dpi to fit pdf.max_render_pixels "
+                         "and limits.max_image_pixels)")
             doc.flag("pdf-page", f"page {s['page']}: {s['reason']}; {what}", s["reason"], (1, 1), "pdf")
     if not any(ln.text.strip() for ln in doc.lines):
         doc.flag("pdf-empty", "no text found on any page", "", (1, 1), "pdf")

@@ -293,23 +293,40 @@ def _rows(items: list[Item]) -> list[list[Item]]:
     return rows
 
 
-def _join(row: list[Item], space: float) -> str:
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _join(row: list[Item], space: float, latin_space: float = 0.0, blanks: list[float] = ()) -> str:
+    """The row's text with a space where the gap is a word space: the PDF has a space glyph
+    there (`blanks`: x-centres of this row's space chars), or the gap is wider than
+    `space` (`latin_space` between two Latin letters or digits) times the glyph size."""
     row = sorted(row, key=lambda i: i.x0)
     parts = [row[0].text]
     for prev, cur in zip(row, row[1:], strict=False):
-        if cur.x0 - prev.x1 > space * min(prev.size, cur.size):
+        gap = cur.x0 - prev.x1
+        k = latin_space if latin_space and _latin(prev.text[-1:]) and _latin(cur.text[:1]) else space
+        if gap > k * min(prev.size, cur.size) or (blanks and _blank_between(blanks, prev, cur)):
             parts.append(" ")
         parts.append(cur.text)
     return "".join(parts)
 
 
-def _line(row: list[Item], space: float) -> TextLine:
+def _blank_between(blanks: list[float], prev: Item, cur: Item) -> bool:
+    lo, hi = (prev.x0 + prev.x1) / 2, (cur.x0 + cur.x1) / 2
+    j = bisect.bisect_right(blanks, lo)
+    return j < len(blanks) and blanks[j] < hi
+
+
+def _line(row: list[Item], space: float, latin_space: float = 0.0, blanks: list[Item] = ()) -> TextLine:
     row = sorted(row, key=lambda i: i.x0)
     size = statistics.median(i.size for i in row)
+    top, bottom = min(i.top for i in row), max(i.bottom for i in row)
+    xs = sorted((b.x0 + b.x1) / 2 for b in blanks if top <= (b.top + b.bottom) / 2 <= bottom)
     gaps = sum(1 for a, b in zip(row, row[1:], strict=False) if b.x0 - a.x1 > 0.8 * size)
     return TextLine(
-        _join(row, space), row[0].x0, min(i.top for i in row),
-        max(i.x1 for i in row), max(i.bottom for i in row), size=size, gaps=gaps,
+        _join(row, space, latin_space, xs), row[0].x0, top,
+        max(i.x1 for i in row), bottom, size=size, gaps=gaps,
     )
 
 
@@ -320,7 +337,10 @@ def page_blocks(chars: list[dict[str, Any]], cfg: dict[str, Any]) -> list[Block]
     if not items:
         return []
     blocks: list[Block] = []
-    space = float(cfg["space_gap"])
+    space, latin_space = float(cfg["space_gap"]), float(cfg.get("latin_space_gap", 0.0))
+    # space glyphs are not laid out (they would bridge gutters) but say where words end
+    blanks = sorted((_item(c) for c in chars if c["text"].isspace() and c.get("upright", True)), key=lambda i: i.top)
+    tops = [b.top for b in blanks]
     edges: dict[int, float] = {}
     for leaf in _order(items, cfg, 0, edges, max(i.x1 for i in items)):
         runs = sorted((i for i in leaf if i.vertical), key=lambda i: (-i.x1, i.top))
@@ -328,5 +348,10 @@ def page_blocks(chars: list[dict[str, Any]], cfg: dict[str, Any]) -> list[Block]
             blocks.append(Block([TextLine(r.text, r.x0, r.top, r.x1, r.bottom)], vertical=True))
         flat = [i for i in leaf if not i.vertical]
         if flat:
-            blocks.append(Block([_line(row, space) for row in _rows(flat)], right=edges[id(leaf)]))
+            lines = []
+            for row in _rows(flat):
+                top, size = min(i.top for i in row), max(i.size for i in row)
+                near = blanks[bisect.bisect_left(tops, top - size):bisect.bisect_right(tops, top + size)]
+                lines.append(_line(row, space, latin_space, near))
+            blocks.append(Block(lines, right=edges[id(leaf)]))
     return blocks

@@ -8,7 +8,6 @@ naming the file and saying what is wrong, and the batch goes on.
 from __future__ import annotations
 
 import re
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -36,45 +35,52 @@ def _reason(exc: BaseException, data: bytes) -> str:
     return f"malformed PDF ({type(exc).__name__}: {str(exc)[:80] or 'unreadable structure'})"
 
 
-MAX_INFLATED_STREAM = 128 * 1024 * 1024
-_STREAM_START = re.compile(rb"stream\r?\nx")  # a zlib stream starts with 0x78 ('x')
+_ZLIB_START = re.compile(rb"stream\r?\n([\x08-\x78][\x00-\xff])")  # CMF: deflate, any window
 
 
-def check_inflation(path: Path, data: bytes, limit: int = MAX_INFLATED_STREAM) -> None:
-    """Refuse a PDF bomb: a small FlateDecode stream that inflates past `limit`.
+def check_inflation(path: Path, data: bytes, limit: int) -> None:
+    """Cheap first net: every zlib stream in the raw bytes (any window size, any
+    position a `stream` keyword starts) inflated in bounded steps and thrown away.
+    `streams.prescan` then decodes what the cross-reference table names through
+    all its filters; this catches streams only a repairing reader would find."""
+    from .streams import StreamTooLarge, inflate
 
-    pdfminer and PDFium both inflate a content stream whole before parsing it
-    (a 1 MiB stream of 1 GiB of spaces costs them 2-3 GB); inflating here in
-    bounded steps and throwing the output away costs little and no memory.
-    """
-    for m in _STREAM_START.finditer(data):
-        d = zlib.decompressobj()
-        total, pos = 0, m.end() - 1
-        try:
-            while not d.eof and pos < len(data):
-                out = d.decompress(data[pos:pos + 65536], 1 << 20)
-                total += len(out)
-                while d.unconsumed_tail and not d.eof and total <= limit:
-                    total += len(d.decompress(d.unconsumed_tail, 1 << 20))
-                if total > limit:
-                    raise LimitExceeded(str(path), f"PDF stream inflates to over {limit >> 20} MiB "
-                                                   "(a decompression bomb), refused before parsing")
-                pos += 65536
-        except zlib.error:
+    for m in _ZLIB_START.finditer(data):
+        cmf, flg = m.group(1)
+        if cmf & 0x0F != 8 or (cmf * 256 + flg) % 31:
             continue
+        try:
+            inflate(memoryview(data)[m.start(1):], limit, keep=False)
+        except StreamTooLarge as e:
+            raise LimitExceeded(str(path), f"{e}, refused before parsing") from None
 
 
-def open_pdf(path: Path, data: bytes, limits: dict[str, Any]) -> tuple[Any, Any]:
-    """(pdfplumber PDF, pypdfium2 document) for `data`, or an InputError with the reason."""
+def open_pdf(path: Path, data: bytes, limits: dict[str, Any], pdf_cfg: dict[str, Any]) -> tuple[Any, Any]:
+    """(pdfplumber PDF, pypdfium2 document) for `data`, or an InputError with the reason.
+    Call it inside `streams.bounded_pdfminer`: pdfplumber reads the page tree here."""
     import pdfplumber
     import pypdfium2 as pdfium
 
-    check_inflation(path, data)
+    from .streams import StreamTooLarge, limit_in, prescan
+
+    per_stream = int(pdf_cfg["max_stream_bytes"])
+    check_inflation(path, data, per_stream)
+    try:
+        prescan(data, per_stream, int(limits["max_image_pixels"]))
+    except StreamTooLarge as e:
+        raise LimitExceeded(str(path), f"{e}, refused before parsing") from None
+    except Exception as e:  # pdfminer cannot open it: neither could pdfplumber, so say why now
+        raise InputError(str(path), _reason(e, data)) from None
 
     try:
         raster = pdfium.PdfDocument(data)
     except Exception as e:  # PdfiumError says little; classify it ourselves
         raise InputError(str(path), _reason(e, data)) from None
+    limit = int(limits["max_pdf_pages"])
+    counted = len(raster)
+    if counted > limit:  # PDFium counts in milliseconds what pdfplumber takes seconds for
+        raster.close()
+        raise LimitExceeded(str(path), f"PDF has {counted} pages, over the limit of {limit} (limits.max_pdf_pages)")
     try:
         import io
 
@@ -82,8 +88,9 @@ def open_pdf(path: Path, data: bytes, limits: dict[str, Any]) -> tuple[Any, Any]
         n = len(plumber.pages)
     except Exception as e:
         raster.close()
+        if limit_in(e):
+            raise LimitExceeded(str(path), str(limit_in(e))) from None
         raise InputError(str(path), _reason(e, data)) from None
-    limit = int(limits["max_pdf_pages"])
     if n > limit:
         plumber.close()
         raster.close()
