@@ -78,6 +78,7 @@ lint: setup
 
 fuzz: setup
 	$(BIN)/python tests/fuzz_text.py -max_total_time=600
+	$(BIN)/python tests/fuzz_pdf.py -max_total_time=600
 
 clean:
 	rm -rf out .pytest_cache build *.egg-info
