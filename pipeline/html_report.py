@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .emit import write_atomic
+from .quality import below_min_score
 
 MAX_CHARS = 400_000  # per column; beyond this the view is cut (the files are complete)
 
@@ -212,6 +213,8 @@ def write_html(out_dir: Path, batch_result: Any) -> Path:
         q = rep["quality"]
         scores.append(float(q["score"]))
         status = "cached" if oc.extra.get("cached") else "ok"
+        if below_min_score(rep):
+            status = f"below {q.get('min_score', 0):g}"
         rows.append([f'<td class="num">{i}</td>', f'<td><a href="{_e(name)}">{_e(rep["source"]["path"])}</a></td>',
                      f'<td class="num score">{_e(q["score"])}</td>', f"<td>{_grade(q.get('grade'))}</td>",
                      f'<td class="num">{len(rep["flags"])}</td>', f'<td class="num">{rep["accounting"]["removed_chars"]}</td>',
