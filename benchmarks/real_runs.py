@@ -81,16 +81,22 @@ def cer(hyp: str, ref: str) -> float:
     return Levenshtein.distance(h, r) / max(len(r), 1)
 
 
+# what makes the clean text: the readers, the stages and the models, and their settings
+# (not the commands, the batch runner, the report or the score)
+TEXT_SOURCES = ("stages", "ocr", "pdf", "ingest", "configs", "core.py", "document.py", "garble.py",
+                "textops.py", "registry.py", "config.py")
+
+
 def code_digest() -> str:
-    """Digest of the source that makes the clean text (not the score or report)."""
+    """Digest of the source that makes the clean text (TEXT_SOURCES and configs/)."""
     h = hashlib.sha256()
-    skip = {ROOT / "pipeline" / "report.py", ROOT / "pipeline" / "html_report.py"}
-    for p in sorted((ROOT / "pipeline").rglob("*")):
-        if p.is_dir() or p in skip or "quality" in p.relative_to(ROOT / "pipeline").parts[:1]:
-            continue
-        if p.suffix in (".py", ".toml", ".json", ".txt", ".tsv"):
+    files = [p for name in TEXT_SOURCES for p in sorted((ROOT / "pipeline" / name).rglob("*"))] + [
+        ROOT / "pipeline" / name for name in TEXT_SOURCES if name.endswith(".py")
+    ]
+    files += sorted((ROOT / "configs").glob("*.toml"))
+    for p in files:
+        if p.is_file() and p.suffix in (".py", ".toml", ".json", ".txt", ".tsv"):
             h.update(str(p.relative_to(ROOT)).encode() + b"\0" + p.read_bytes())
-    h.update((ROOT / "configs" / "default.toml").read_bytes())
     return h.hexdigest()[:16]
 
 

@@ -33,22 +33,22 @@ DEFAULTS: dict[str, Any] = {
     # maximum points each component can take off the document score (set by
     # `make calibrate` on real page runs and generated damage, rounded: docs/quality-score.md)
     "weights": {
-        "fluency": 4,
-        "garbled": 8,
+        "fluency": 2,
+        "garbled": 6,
         "cjk_share": 30,
         "misreads": 20,
-        "residue": 40,
-        "fragments": 25,
+        "residue": 30,
+        "fragments": 15,
         "broken_order": 20,
-        "short_clauses": 8,
+        "short_clauses": 10,
         "spacing": 8,
         "punctuation": 8,
-        "unbalanced": 15,
+        "unbalanced": 20,
         "dropped_chars": 10,
-        "run_on": 30,
-        "unterminated": 8,
-        "truncation": 15,
-        "missing_start": 8,
+        "run_on": 40,
+        "unterminated": 6,
+        "truncation": 4,
+        "missing_start": 4,
     },
     # [ok, bad] per component: no penalty at ok, the full weight at bad (linear between)
     "ranges": {
@@ -67,7 +67,7 @@ DEFAULTS: dict[str, Any] = {
         "run_on": [2.0, 10.0],  # per 10,000 CJK chars
         "unterminated": [0.05, 0.3],  # share of paragraphs
         "truncation": [0.0, 1.0],  # 1 when the text ends mid-sentence
-        "missing_start": [0.0, 1.0],  # 1 when the text starts mid-sentence
+        "missing_start": [0.0, 1.0],  # 1: the text starts mid-sentence; 0.5: no title (body text first)
     },
     "grades": {"A": 90, "B": 80, "C": 70, "D": 60},
     # points off a paragraph per occurrence (at most three count)

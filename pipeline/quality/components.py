@@ -12,6 +12,7 @@ weight), so every threshold lives in `[quality.ranges]`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -132,8 +133,15 @@ def truncation(m: Measures) -> float:
 
 
 def missing_start(m: Measures) -> float:
-    """1 when the text starts mid-sentence (a comma or closing mark first)."""
-    return 1.0 if m.paras and m.paras[0][:1] in "，、；：。！？）》”’」』】,;:)" else 0.0
+    """1 when the text starts mid-sentence (a comma or closing mark first); 0.5 when it
+    has no title: its first paragraph is already body text (40+ characters, inner
+    marks), as on a slide or page whose heading was removed."""
+    if not m.paras:
+        return 0.0
+    first = m.paras[0]
+    if first[:1] in "，、；：。！？）》”’」』】,;:)":
+        return 1.0
+    return 0.5 if len(first) >= 40 and re.search(r"[，；、]", first) else 0.0
 
 
 def measure_all(m: Measures, cfg: dict[str, Any]) -> dict[str, float | None]:
