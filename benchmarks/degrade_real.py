@@ -105,7 +105,7 @@ def variants(shared: Path, seed: int = 0) -> list[tuple[str, str, float, str, st
             continue
         ref = gt.read_text(encoding="utf-8")
         paras = [p.strip() for p in ref.splitlines() if p.strip()]
-        for k, kind in enumerate(KINDS):
+        for kind in KINDS:
             for s in STRENGTHS:
                 rng = random.Random(zlib.crc32(f"{seed}/{name}/{kind}/{s}".encode()))
                 out.append((name, kind, s, globals()[kind](paras, s, rng), ref))

@@ -144,7 +144,8 @@ VERSE = "春晓\n\n春眠不觉晓，处处闻啼鸟。\n\n夜来风雨声，花
 
 
 def test_verse_and_lists_are_not_garbled():
-    from benchmarks.calibrate import LIST, VERSE as MORE
+    from benchmarks.calibrate import LIST
+    from benchmarks.calibrate import VERSE as MORE
 
     for text in (VERSE, MORE, LIST):
         q = score_text(text)

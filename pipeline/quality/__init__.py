@@ -26,8 +26,6 @@ DEFAULTS: dict[str, Any] = {
     # the repair record (quality.repairs, information only): which stages' changes count as what
     "layout_stages": ["vertical_headline", "fragments", "column_spaces", "paragraphs"],
     "repair_stages": ["punctuation"],
-    # stage flag kinds a component already scores (the quality stage adds no second flag)
-    "scored_flags": ["unbalanced-quote", "unbalanced-bracket", "truncated", "ocr-correction"],
     "paragraph_fluency": [-6.0, -7.0],  # paragraph fluency: no points off at -6.0, the full "garbled" points at -7.0
     # maximum points each component can take off the document score
     # maximum points each component can take off the document score (set by

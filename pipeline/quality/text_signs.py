@@ -6,15 +6,15 @@
 - debris: a line that is only a figure or a lone character (a page number, a table
   cell, a stray glyph), a line of figures and symbols with no words (table
   debris), a short line with no Chinese (`AN`, `-ee`), or a line where six or more
-  Latin letters are glued to Chinese (an image read as text); a bare section numeral (`一`, `IV`) is a heading, not debris;
+  Latin letters are glued to Chinese (an image read as text); a bare section
+  numeral (`一`, `IV`) is a heading, not debris;
 - verse: a paragraph of short clauses of equal length (a classical poem, a
   couplet): its fluency under a model of modern prose is no sign of damage, so the
   score reads it as structure, not as garble; a short title beside verse too;
 - broken order: a body paragraph that stops mid-clause (on a Chinese character, no
-  closing mark): the sentence resumes somewhere later (a column read across its
-  gutter, a line pair in the wrong order) or its rest was lost;
-- missing start: the text starts mid-sentence (with a closing mark, a comma, or
-  lower-level punctuation);
+  closing mark) and that the next paragraph does not continue: the sentence resumes
+  somewhere later (a column read across its gutter, a line pair in the wrong order)
+  or its rest was lost (before a heading, at the end);
 - short clauses: one-character clauses between marks, which column cuts and
   misread glyphs leave behind (`，的，` `。得。`).
 """
@@ -40,7 +40,6 @@ _SECTION_NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇IVXivx]
 _JUNK_LATIN = re.compile(r"[A-Za-z|]{6,}(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[A-Za-z|]{6,}")
 _CLAUSE_SPLIT = re.compile(r"[，。！？；、,.!?;：:]+")
 _FIGURE = re.compile(r"^[\d\s.,%％:：/\-–—()（）+×·|*#]+$")
-_OPENING_BAD = set("，、；：。！？）》”’」』】,;:)")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十百\d]+[章节部分条篇])")
 
 
@@ -122,11 +121,6 @@ def broken_order(paras: list[str]) -> np.ndarray:
         elif transition_logp(p[-1], nxt[0]) < JUNCTION_LOGP:
             out[i] = 1
     return out
-
-
-def starts_mid(paras: list[str]) -> bool:
-    """The text starts mid-sentence: its first paragraph opens with a closing mark or a comma."""
-    return bool(paras) and paras[0][:1] in _OPENING_BAD
 
 
 _SENTENCE_SPLIT = re.compile(r"[，。！？；,!?;：:]+")  # not 、: 农、林、牧 is a list, not damage
