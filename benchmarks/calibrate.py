@@ -236,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
         sub = [p for p in deg if p[1] == kind]
         print(f"  {kind:10s} mean CER {np.mean([p[3] for p in sub]):.3f}  mean score {np.mean([p[4] for p in sub]):5.1f}")
     print(f"  all {len(deg)} variants: Spearman(output CER, score) = {_rho(deg, 3, 4):.3f}")
+    per_page = [_rho([p for p in deg if p[0] == name], 3, 4) for name in sorted({p[0] for p in deg})]
+    print(f"  within a page (the pages' own text differs in kind): mean Spearman = {np.mean(per_page):.3f}"
+          f" over {len(per_page)} pages")
 
     print("\n== 5. verse and lists: not flagged garbled")
     for name, v in structure_checks().items():

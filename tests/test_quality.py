@@ -255,7 +255,8 @@ def test_seed_checks(shared_dir, pipe):
 
 
 def test_generated_damage_tracks_score(shared_dir, pipe):
-    pts = [p for p in damage_points(shared_dir, pipe, samples=2, paragraphs=30) if p[0] != "debris"]
+    # the calibration's own sample (4 x 40 paragraphs): the figure is sensitive to its size (2 x 30: -0.76)
+    pts = [p for p in damage_points(shared_dir, pipe, samples=4, paragraphs=40) if p[0] != "debris"]
     rho = spearman([p[4] for p in pts], [p[5] for p in pts])
     assert rho <= -0.85, pts
 

@@ -37,7 +37,7 @@ _LETTER = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 _SECTION_NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇IVXivx]+[、.．]?$")  # a section number: a heading
 # a run of six or more Latin letters glued to a Chinese character: an image or rule read
 # as letters (`RSEEssaosdsmsssm站`), not a word (`GDP增长` has three)
-_JUNK_LATIN = re.compile(r"[A-Za-z|]{6,}(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])[A-Za-z|]{6,}")
+_JUNK_LATIN = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|]{6}|[A-Za-z|]{6}(?=[\u3400-\u9fff])")  # fixed width: linear
 _CLAUSE_SPLIT = re.compile(r"[，。！？；、,.!?;：:]+")
 _FIGURE = re.compile(r"^[\d\s.,%％:：/\-–—()（）+×·|*#]+$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十百\d]+[章节部分条篇])")
