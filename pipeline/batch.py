@@ -246,7 +246,9 @@ def run_batch(
 ) -> BatchResult:
     """Clean every input into `out`; see the module docstring."""
     from .backends import get_backend
+    from .quality import apply_min_score, below_min_score
 
+    config = apply_min_score(config, min_score)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tasks, errors = collect_tasks(paths, out)
@@ -301,7 +303,7 @@ def run_batch(
             if oc.ok:
                 if not oc.extra.get("written"):
                     write_outcome(out, task, oc, write_report, durable)
-                if min_score is not None and oc.report["quality"]["score"] < min_score:
+                if below_min_score(oc.report):
                     result.below_min.append(oc.path)
             else:
                 result.errors.append(oc.error or f"{oc.path}: failed")
@@ -319,7 +321,7 @@ def run_batch(
     if todo and not durable:  # one flush for every file the run wrote, before the manifest
         sync_folder(out)
     for oc in result.outcomes:
-        if oc.extra.get("cached") and min_score is not None and oc.report["quality"]["score"] < min_score:
+        if oc.extra.get("cached") and below_min_score(oc.report):
             result.below_min.append(oc.path)
     write_manifest(out, tasks, result)
     return result

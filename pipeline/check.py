@@ -40,6 +40,7 @@ class FileCheck:
     score: float | None = None
     grade: str | None = None
     fixed: bool = False
+    passed: bool = True  # quality.passed: the score reaches [quality] min_score (--min-score)
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
@@ -184,6 +185,9 @@ def check_file(
     report_dir: Path | None = None,
 ) -> FileCheck:
     """Clean `path` with the shared Pipeline and compare with its bytes."""
+    from .quality import apply_min_score, below_min_score
+
+    config = apply_min_score(config, min_score)
     fc = FileCheck(str(path))
     try:
         raw = path.read_bytes()
@@ -198,6 +202,7 @@ def check_file(
         return fc
     fc.score = float(res.report["quality"]["score"])
     fc.grade = res.report["quality"].get("grade")
+    fc.passed = not below_min_score(res.report)
     fc.removed = res.report["removed"]
     clean_bytes = res.text.encode("utf-8")
     if res.report["source"]["kind"] != "text":
@@ -215,12 +220,13 @@ def check_file(
             write_atomic(path, clean_bytes)
             os.chmod(path, mode)
             fc.fixed = True
-    if min_score is not None and fc.score < min_score:
-        comps = res.report["quality"].get("components") or {}
-        worst = sorted(comps.items(), key=lambda kv: kv[1] if isinstance(kv[1], (int, float)) else 1e9)[:3]
-        detail = ", ".join(f"{k} {v}" for k, v in worst)
+    if not fc.passed:
+        q = res.report["quality"]
+        comps = q.get("components") or {}
+        worst = sorted(comps.items(), key=lambda kv: -float(kv[1].get("penalty", 0)))[:3]
+        detail = ", ".join(f"{k} -{v['penalty']:g}" for k, v in worst if v.get("penalty"))
         fc.problems.append(
-            Problem(1, "low-score", f"quality score {fc.score:.1f} is below {min_score:g}" + (f" ({detail})" if detail else ""))
+            Problem(1, "low-score", f"quality score {fc.score:.1f} is below {q['min_score']:g}" + (f" ({detail})" if detail else ""))
         )
     if report_dir is not None and (fc.fixed or not fc.clean):
         report_dir.mkdir(parents=True, exist_ok=True)
@@ -237,13 +243,13 @@ def removed_lines(fc: FileCheck) -> list[str]:
     return out
 
 
-def exit_code(results: list[FileCheck], min_score: float | None) -> int:
+def exit_code(results: list[FileCheck], min_score: float | None = None) -> int:
     """0 all clean (and scores fine), 1 not clean / fixed / below score, 2 a file failed."""
     if any(r.error for r in results):
         return 2
     if any(not r.clean or r.fixed for r in results):
         return 1
-    if min_score is not None and any(r.score is not None and r.score < min_score for r in results):
+    if any(not r.passed or (min_score is not None and r.score is not None and r.score < min_score) for r in results):
         return 1
     return 0
 
@@ -259,7 +265,7 @@ def cmd_check(args: Any) -> int:
     report_dir = Path(args.report_dir) if args.report_dir else None
     results = []
     for path in expand(args.paths):
-        fc = check_file(path, config, min_score=args.min_score, fix=args.fix, report_dir=report_dir)
+        fc = check_file(path, config, fix=args.fix, report_dir=report_dir)  # config has --min-score
         results.append(fc)
         if args.json:
             continue
@@ -276,7 +282,7 @@ def cmd_check(args: Any) -> int:
         else:
             for line in fc.lines():
                 print(line)
-    code = exit_code(results, args.min_score)
+    code = exit_code(results, None)
     if args.json:
         doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results]}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")

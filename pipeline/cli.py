@@ -44,9 +44,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
         over.setdefault("ocr", {})["engine"] = args.ocr_engine
     if getattr(args, "pdf_mode", None):
         over.setdefault("pdf", {})["mode"] = args.pdf_mode
-    if not over:
-        return load_config(args.config)
-    return load_config({"extends": args.config, **over})
+    from .quality import apply_min_score
+
+    config = load_config(args.config) if not over else load_config({"extends": args.config, **over})
+    return apply_min_score(config, getattr(args, "min_score", None))
 
 
 def build_parser() -> argparse.ArgumentParser:

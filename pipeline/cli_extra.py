@@ -47,7 +47,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         description="Stream JSON Lines: each record gets <field>_clean (the clean text) and 'quality'\n"
                     "(score, grade, components, flags, removed_chars); every other field is kept. One line in,\n"
                     "one line out, constant memory. A bad line becomes {'ocrclean_error': {...}} and the stream\n"
-                    "goes on; the exit code is then 2.",
+                    "goes on; the exit code is then 2 (else 1 when a record is below --min-score).",
         epilog="examples:\n  ocrclean jsonl docs.jsonl --field text --out clean.jsonl\n"
                "  zcat dump.jsonl.gz | ocrclean jsonl - --field content | jq .quality.score",
     )
@@ -56,5 +56,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     jl.add_argument("--out", "-o", default="-", metavar="OUT|-", help="output file (written atomically) or - for stdout (default)")
     jl.add_argument("--clean-field", metavar="NAME", help="field for the clean text (default: <field>_clean)")
     jl.add_argument("--quality-field", default="quality", metavar="NAME", help="field for the quality object (default: quality)")
+    jl.add_argument("--min-score", type=float, metavar="N", help="records scoring below N get quality.passed false; exit 1 if any")
     add_config_args(jl)
     jl.set_defaults(handler=_lazy(".jsonl", "cmd_jsonl"))

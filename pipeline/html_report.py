@@ -27,6 +27,7 @@ from typing import Any
 from .emit import write_atomic
 from .html_align import Row, Segment, align
 from .html_pages import page_pictures, svg_page
+from .quality import below_min_score
 
 MAX_CHARS = 400_000  # per side; beyond this the view is cut (the files are complete)
 
@@ -334,6 +335,8 @@ def _index_row(i: int, oc: Any, name: str | None) -> str:
     rep, q = oc.report, oc.report["quality"]
     kinds = sorted({str(f.get("kind")) for f in rep["flags"]})
     status = "cached" if oc.extra.get("cached") else "ok"
+    if below_min_score(rep):
+        status = f"below {q.get('min_score', 0):g}"
     return (f'<tr data-n="{i}" data-path="{_e(rep["source"]["path"])}" data-score="{_e(q["score"])}" '
             f'data-grade="{_e(str(q.get("grade"))[:1])}" data-flags="{_e(" ".join(kinds))}" '
             f'data-nflags="{len(rep["flags"])}" data-removed="{rep["accounting"]["removed_chars"]}">'

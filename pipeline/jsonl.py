@@ -43,6 +43,8 @@ def quality_fields(report: dict[str, Any]) -> dict[str, Any]:
     return {
         "score": q["score"],
         "grade": q.get("grade"),
+        "passed": q.get("passed", True),
+        "min_score": q.get("min_score", 0),
         "components": q.get("components", {}),
         "flags": len(report["flags"]),
         "removed_chars": acc["removed_chars"],
@@ -79,8 +81,11 @@ def process_record(line: bytes, lineno: int, config: Config, field: str, clean_f
 
 def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text",
               clean_field: str | None = None, quality_field: str = "quality",
-              max_line_bytes: int = MAX_LINE_BYTES) -> tuple[int, int]:
-    """Stream `inp` to `out`; returns (records written, error records)."""
+              max_line_bytes: int = MAX_LINE_BYTES, below: list[int] | None = None) -> tuple[int, int]:
+    """Stream `inp` to `out`; returns (records written, error records); the line numbers
+    of records below `[quality] min_score` are appended to `below` when given."""
+    from .quality import below_min_score
+
     clean_field = clean_field or f"{field}_clean"
     n = bad = 0
     for lineno, (line, too_long) in enumerate(_lines(inp, max_line_bytes), start=1):
@@ -90,6 +95,8 @@ def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text
             continue  # blank lines carry no record
         else:
             rec, ok = process_record(line, lineno, config, field, clean_field, quality_field)
+            if below is not None and ok and below_min_score({"quality": rec[quality_field]}):
+                below.append(lineno)
         out.write(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
         n += 1
         bad += not ok
@@ -99,16 +106,18 @@ def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text
 
 def cmd_jsonl(args: Any) -> int:
     """The `ocrclean jsonl` command."""
-    from .cli import EXIT_FAILED, EXIT_OK, config_from_args
+    from .cli import EXIT_BELOW, EXIT_FAILED, EXIT_OK, config_from_args
 
     config = config_from_args(args)
     pipeline_for(config)  # load the pipeline before reading, so config errors come first
+    below: list[int] = []
     inp = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
     try:
         if args.out in (None, "-"):
-            n, bad = run_jsonl(inp, sys.stdout.buffer, config, args.field, args.clean_field, args.quality_field)
+            n, bad = run_jsonl(inp, sys.stdout.buffer, config, args.field, args.clean_field, args.quality_field,
+                               below=below)
         else:
-            n, bad = _to_file(inp, args.out, config, args)
+            n, bad = _to_file(inp, args.out, config, args, below)
     finally:
         if inp is not sys.stdin.buffer:
             inp.close()
@@ -116,15 +125,18 @@ def cmd_jsonl(args: Any) -> int:
         print(f"ocrclean: error: {bad} of {n} line(s) could not be cleaned (see the {ERROR_FIELD!r} field)",
               file=sys.stderr)
         return EXIT_FAILED
+    if below:
+        print(f"ocrclean: {len(below)} of {n} record(s) below the minimum score (quality.passed false)", file=sys.stderr)
+        return EXIT_BELOW
     return EXIT_OK
 
 
-def _to_file(inp: IO[bytes], out: str, config: Config, args: Any) -> tuple[int, int]:
+def _to_file(inp: IO[bytes], out: str, config: Config, args: Any, below: list[int] | None = None) -> tuple[int, int]:
     """Write through a temp file renamed at the end: an interrupted run leaves no half file."""
     from pathlib import Path
 
     from .emit import atomic_writer
 
     with atomic_writer(Path(out), buffering=1 << 16) as fh:
-        res = run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field)
+        res = run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field, below=below)
     return res

@@ -40,6 +40,8 @@ class Progress:
 
 
 def summary_rows(res: BatchResult, min_score: float | None = None) -> list[dict[str, Any]]:
+    from .quality import below_min_score
+
     rows = []
     for oc in res.outcomes:
         if not oc.ok:
@@ -49,8 +51,8 @@ def summary_rows(res: BatchResult, min_score: float | None = None) -> list[dict[
         q = r["quality"]
         acc = r["accounting"]
         status = "cached" if oc.extra.get("cached") else "ok"
-        if min_score is not None and q["score"] < min_score:
-            status = f"below {min_score:g}"
+        if below_min_score(r):
+            status = f"below {q.get('min_score', min_score or 0):g}"
         rows.append(
             {
                 "file": r["source"]["path"],

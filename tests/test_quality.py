@@ -1,5 +1,6 @@
-"""Quality score (issue 4): components on small real strings, then the calibration
-figures on ../shared (skipped cleanly without it)."""
+"""Quality score (issues 4 and 17): components on small real strings, the score of the
+output text alone (run, clean, check and jsonl agree), the one min-score setting, then
+the calibration figures on ../shared (skipped cleanly without it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from benchmarks.calibrate import damage_points, national_scores, seed_checks, se
 from pipeline import Pipeline
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
-from pipeline.quality import DEFAULTS, measure
+from pipeline.quality import DEFAULTS, measure, score_text
 from pipeline.quality.components import ramp
 from pipeline.quality.flags import unpaired_position
 from pipeline.quality.measure import DROPPED, HALF_PUNCT, RUN_ON, SPACING, last_paragraph_truncated
@@ -31,7 +32,7 @@ def pipe() -> Pipeline:
 
 # -- components on small strings --------------------------------------------
 def test_clean_sentence_has_no_anomalies():
-    assert all(v == 0 for v in counts(CLEAN).values())
+    assert all(v == 0 for k, v in counts(CLEAN).items() if k != "clauses")
 
 
 def test_spacing_between_cjk_counted_latin_spaces_kept():
@@ -112,7 +113,9 @@ def test_report_quality_section_and_flags(pipe):
     rep = pipe.clean_text(text).report
     q = rep["quality"]
     assert 0 <= q["score"] <= 100 and q["grade"] in "ABCDF"
-    assert set(q["components"]) >= {"fluency", "cjk_share", "unbalanced", "dropped_chars", "truncation", "removed"}
+    assert set(q["components"]) >= {"fluency", "cjk_share", "unbalanced", "dropped_chars", "truncation", "residue", "broken_order"}
+    assert not set(q["components"]) & {"removed", "layout", "repairs", "review_flags", "ocr_confidence", "duplicates"}
+    assert set(q["repairs"]) >= {"removed_share", "duplicate_share", "layout_repairs", "punctuation_repairs"}
     assert [p["line"] for p in q["paragraphs"]] == [1, 3, 5]
     assert "unbalanced-quote" in q["paragraphs"][1]["issues"]
     flags = [f for f in rep["flags"] if f["kind"] == "unbalanced-quote"]
@@ -136,17 +139,141 @@ def test_spearman_matches_definition():
     assert spearman([1, 1, 2], [1, 2, 3]) == pytest.approx(np.corrcoef([0.5, 0.5, 2], [0, 1, 2])[0, 1])
 
 
-# -- calibration on ../shared (issue 4's "must hold") --------------------------
-def test_seed_ordering_and_jinyun_quotes(shared_dir, pipe):
+# -- what the components see (issue 17) ------------------------------------------
+VERSE = "春晓\n\n春眠不觉晓，处处闻啼鸟。\n\n夜来风雨声，花落知多少。\n\n静夜思\n\n床前明月光，疑是地上霜。\n\n举头望明月，低头思故乡。\n"
+
+
+def test_verse_and_lists_are_not_garbled():
+    from benchmarks.calibrate import LIST
+    from benchmarks.calibrate import VERSE as MORE
+
+    for text in (VERSE, MORE, LIST):
+        q = score_text(text)
+        assert not [p for p in q["paragraphs"] if "garbled" in p["issues"] or "fragment" in p["issues"]], q
+        assert q["grade"] == "A", q["components"]
+    assert measure.measure(VERSE).counts["verse"].tolist() == [1, 1, 1, 1, 1, 1]
+
+
+def test_cid_and_mojibake_residue_score_f(pipe):
+    text = "(cid:14)(cid:15)(cid:16)(cid:14) æ”¿åºœå·¥ä½œæŠ¥å‘Š (cid:14)(cid:22)\n" * 20
+    res = pipe.clean_text(text)
+    assert res.report["quality"]["grade"] == "F", res.report["quality"]["components"]
+    assert counts("一(cid:14)二\ue000三\ufffd，åºœ。")["residue"] == len("(cid:14)") + 1 + 1 + 3
+    assert counts("Café，é。")["residue"] == 0  # one accented letter in a name is no mojibake
+
+
+def test_debris_lines_and_section_numerals():
+    c = counts("一\n\n第一段正文在这里，说明情况。\n\n163\n\n口\n\n7.18 32.88 80.86\n\nRSEEssaosdsmsssm站ee\n\n5G基站建设加快推进。")
+    assert c["debris"] == 4  # 163, 口, a row of figures, letters glued to Chinese; not the numeral 一
+
+
+def test_broken_order_needs_a_sentence_that_does_not_go_on():
+    """A paragraph that stops mid-clause and whose next paragraph does not continue it
+    (a column read across its gutter, text lost before a heading) is damage; a wrap
+    split into two paragraphs that reads on is not."""
+    gutter = "与通常一般意义上理解的文学创作或文学作品的“文学”字面一样，所以，奔得\n\n“比较文学”成为一个“有缺陷的词”。"
+    before_heading = "全年完成固定资产投资，同比增长百分之十，其中工业投资\n\n二、2024年工作安排"
+    wrap = "可见苗木种植基质与花木专用基质的肥力较为显著，能明显促进美人蕉\n\n的生长。"
+    assert counts(gutter)["broken_end"] == 1
+    assert counts(before_heading)["broken_end"] == 1
+    assert counts(wrap)["broken_end"] == 0
+
+
+def test_broken_book_title_pairs_and_missing_start():
+    assert counts("印发《关于推进高质量发展的意见，全面落实。")["bracket"] == 1
+    assert counts("他说：“我们要坚持。")["quote"] == 1
+    assert score_text("，全面落实各项任务。\n")["components"]["missing_start"]["value"] == 1.0
+
+
+# -- one score for one text, whatever the command (issue 17) ------------------------
+def test_same_output_text_same_score_from_run_clean_check_and_jsonl(tmp_path, seeds_dir):
+    """Kaihua cleaned from raw scored 60.7 in `run` and 93.2 when the same output was
+    checked: the score mixed in the repairs. Now it is the output text's alone."""
+    import io
+    import json
+
+    from pipeline.batch import run_batch
+    from pipeline.check import check_file
+    from pipeline.jsonl import run_jsonl
+
+    raw = seeds_dir / "003_510c41525519e6bf.txt"
+    config = load_config("default")
+    res = run_batch([raw], tmp_path / "out", config)
+    rep = res.outcomes[0].report
+    out_txt = tmp_path / "out" / (raw.stem + ".txt")
+    text = out_txt.read_text(encoding="utf-8")
+    cleaned = Pipeline(config).clean_file(raw)
+    assert cleaned.text == text and cleaned.score == rep["quality"]["score"]
+    checked = check_file(out_txt, config)
+    assert checked.clean, checked.problems  # the output is in clean form ...
+    assert checked.score == rep["quality"]["score"]  # ... and scores the same
+    assert score_text(text)["score"] == rep["quality"]["score"]
+    sink = io.BytesIO()
+    run_jsonl(io.BytesIO(json.dumps({"text": text}, ensure_ascii=False).encode() + b"\n"), sink, config)
+    assert json.loads(sink.getvalue())["quality"]["score"] == rep["quality"]["score"]
+    assert rep["quality"]["repairs"]["removed_share"] > 0  # the repairs are reported, apart
+
+
+def test_min_score_is_one_setting(tmp_path):
+    """`--min-score` and `[quality] min_score` set passed, the below-min-score flag,
+    the HTML status and exit code 1 alike, on run, check and jsonl."""
+    import json
+    import subprocess
+    import sys
+
+    f = tmp_path / "a.txt"
+    f.write_text(CLEAN + "\n", encoding="utf-8")
+    toml = tmp_path / "strict.toml"
+    toml.write_text('extends = "default"\n[quality]\nmin_score = 101\n', encoding="utf-8")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, cwd=tmp_path)
+
+    for how in (["--min-score", "101"], ["--config", str(toml)]):
+        out = tmp_path / f"o{len(how[1])}"
+        r = cli("run", str(f), "--out", str(out), "-q", "--html", *how)
+        assert r.returncode == 1, r.stderr
+        rep = json.loads((out / "a.report.json").read_text(encoding="utf-8"))
+        assert rep["quality"]["passed"] is False and rep["quality"]["min_score"] == 101
+        assert any(fl["kind"] == "below-min-score" for fl in rep["flags"])
+        assert "below 101" in (out / "index.html").read_text(encoding="utf-8")
+        assert cli("check", str(f), *how).returncode == 1
+        j = subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "jsonl", "-", *how], input=json.dumps({"text": CLEAN}) + "\n",
+            capture_output=True, text=True, cwd=tmp_path)
+        assert j.returncode == 1, j.stderr
+        assert json.loads(j.stdout)["quality"]["passed"] is False
+    assert cli("run", str(f), "--out", str(tmp_path / "ok"), "-q", "--min-score", "50").returncode == 0
+    assert cli("check", str(f), "--min-score", "50").returncode == 0
+
+
+# -- calibration on ../shared (issues 4 and 17's "must hold") ------------------------
+def test_seed_checks(shared_dir, pipe):
     res = seed_results(shared_dir, pipe)
     failed = [name for name, ok in seed_checks(res).items() if not ok]
     assert not failed, (failed, {k: v["score"] for k, v in res.items()})
 
 
-def test_damage_tracks_score(shared_dir, pipe):
-    pts = damage_points(shared_dir, pipe, samples=3, paragraphs=30)
-    rho = spearman([p[2] for p in pts], [p[3] for p in pts])
-    assert rho <= -0.8, pts
+def test_generated_damage_tracks_score(shared_dir, pipe):
+    # the calibration's own sample (4 x 40 paragraphs): the figure is sensitive to its size (2 x 30: -0.76)
+    pts = [p for p in damage_points(shared_dir, pipe, samples=4, paragraphs=40) if p[0] != "debris"]
+    rho = spearman([p[4] for p in pts], [p[5] for p in pts])
+    assert rho <= -0.85, pts
+
+
+def test_real_runs_track_score(shared_dir):
+    """Our own output on the real pages (both engines, the default config) and the two
+    PDFs: read from the OCR cache (/tmp/quality-cache, `make calibrate` fills it);
+    skipped when the cache is cold, because OCR takes minutes."""
+    from benchmarks.calibrate import real_points
+    from benchmarks.real_runs import DEFAULT_CACHE, collect, inputs
+
+    runs = collect(shared_dir, DEFAULT_CACHE, make=False)
+    if len(runs) < len(inputs(shared_dir)):
+        pytest.skip(f"{len(runs)} of {len(inputs(shared_dir))} real runs cached; run make calibrate")
+    pts = [p for p in real_points(shared_dir) if not p[1].endswith("-nolayout")]  # the default config + PDFs
+    rho = spearman([p[3] for p in pts], [p[4] for p in pts])
+    assert rho <= -0.8, sorted((p[3], p[4], p[1]) for p in pts)
 
 
 def test_national_clean_scores_at_least_90(national_dir, pipe):
@@ -154,10 +281,9 @@ def test_national_clean_scores_at_least_90(national_dir, pipe):
     assert not low, low
 
 
-def test_wrap_joins_of_physical_lines_cost_no_layout_points():
-    """A PDF or OCR'd page arrives as physical lines: joining them is reading, not repair;
-    the same hard-wrapped text in a .txt file is a layout defect and costs points."""
-    from pipeline import Pipeline
+def test_repairs_are_reported_and_cost_nothing():
+    """A hard-wrapped .txt is repaired (joined); the repair is in `quality.repairs`, and
+    the output scores as the same text typed clean."""
     from pipeline.document import Document
 
     para = "过去一年，面对复杂多变的外部环境，全县上下坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，经济运行总体平稳。" * 3
@@ -165,18 +291,7 @@ def test_wrap_joins_of_physical_lines_cost_no_layout_points():
     pipe = Pipeline()
     as_text = pipe.process(Document.from_text(wrapped, kind="text"), wrapped.encode())
     as_page = pipe.process(Document.from_text(wrapped, kind="image"), wrapped.encode())
-    assert as_text.text == as_page.text
-    assert as_page.report["quality"]["components"]["layout"]["penalty"] == 0
-    assert as_text.report["quality"]["components"]["layout"]["penalty"] > 0
-
-
-def test_ocr_corrections_cost_no_review_points():
-    """A look-alike repair on an OCR'd page makes the text better, not worse."""
-    from pipeline import Pipeline
-    from pipeline.document import Document
-
-    text = "切实增进民生福社。落实就业优先政策，加强高校毕业生、农民工等重点群体就业帮扶。"
-    res = Pipeline().process(Document.from_text(text, kind="image"), text.encode())
-    assert "福祉" in res.text
-    assert any(f["kind"] == "ocr-correction" for f in res.report["flags"])
-    assert res.report["quality"]["components"]["review_flags"]["penalty"] == 0
+    assert as_text.text == as_page.text == pipe.clean_text(as_text.text).text
+    assert as_text.report["quality"]["repairs"]["layout_repairs"] > 0
+    assert as_page.report["quality"]["repairs"]["layout_repairs"] == 0  # joining a page's lines is reading
+    assert as_text.score == as_page.score == pipe.clean_text(as_text.text).score

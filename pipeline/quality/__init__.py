@@ -1,11 +1,16 @@
 """Quality scoring: a 0-100 score per document and paragraph that tracks real damage.
 
-`score_document(doc, text, cfg)` measures the clean text (garble-model
-fluency, CJK share, leftover spacing/punctuation, unbalanced pairs, signs of
-lost characters, run-on sentences, truncation) and the document's change log
-(duplicates, removed share, layout and punctuation repairs, stage flags, OCR confidence), turns each into points
-off with the ramps below, and raises a flag for every problem a person should
-look at. Every threshold is here and can be overridden in `[quality]`.
+`score_document(doc, text, cfg)` scores the clean text alone (`score.score_text`:
+garble-model fluency of prose (verse is judged by its structure), CJK share,
+extraction residue, fragment and debris lines, paragraphs that break off
+mid-clause, one-character clauses, leftover spacing/punctuation, unbalanced
+pairs, signs of lost characters, run-on sentences, truncation), turns each into
+points off with the ramps below, and raises a flag for every problem a person
+should look at. What the stages repaired (duplicates and garble removed, layout
+and punctuation repairs, stage flags, OCR confidence) is reported apart as
+`quality.repairs` and costs no points: the same text scores the same from `run`,
+`clean`, `check` and `jsonl`. Every threshold is here and can be overridden in
+`[quality]`.
 """
 
 from __future__ import annotations
@@ -13,53 +18,54 @@ from __future__ import annotations
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
-    "min_score": 0,  # documents below it are marked (report: quality.passed, flag below-min-score)
-    "garble_threshold": -6.6,  # paragraph fluency below it: garbled
+    # documents below it fail: report quality.passed = false and a below-min-score flag,
+    # the HTML status, exit code 1 of run, check and jsonl (CLI --min-score sets it)
+    "min_score": 0,
+    "garble_threshold": -6.6,  # prose paragraph fluency below it: garbled
+    "low_ocr_confidence": 90.0,  # mean OCR confidence below it: flag low-ocr-confidence (no points off)
+    # the repair record (quality.repairs, information only): which stages' changes count as what
     "layout_stages": ["vertical_headline", "fragments", "column_spaces", "paragraphs"],
     "repair_stages": ["punctuation"],
-    # stage flag kinds a component already scores (not counted again as review flags);
-    # an ocr-correction is a repair of an OCR misreading, which ocr_confidence already covers
-    "scored_flags": ["unbalanced-quote", "unbalanced-bracket", "truncated", "ocr-correction"],
     "paragraph_fluency": [-6.0, -7.0],  # paragraph fluency: no points off at -6.0, the full "garbled" points at -7.0
     # maximum points each component can take off the document score
+    # maximum points each component can take off the document score (set by
+    # `make calibrate` on real page runs and generated damage, rounded: docs/quality-score.md)
     "weights": {
-        "fluency": 25,
-        "garbled": 20,
-        "cjk_share": 10,
-        "fragments": 10,
-        "duplicates": 6,
+        "fluency": 2,
+        "garbled": 6,
+        "cjk_share": 30,
+        "misreads": 20,
+        "residue": 30,
+        "fragments": 15,
+        "broken_order": 20,
+        "short_clauses": 10,
         "spacing": 8,
         "punctuation": 8,
-        "unbalanced": 10,
+        "unbalanced": 20,
         "dropped_chars": 10,
-        "run_on": 10,
-        "unterminated": 8,
-        "truncation": 8,
-        "removed": 10,
-        "layout": 10,
-        "repairs": 6,
-        "review_flags": 10,
-        "ocr_confidence": 15,
+        "run_on": 40,
+        "unterminated": 6,
+        "truncation": 4,
+        "missing_start": 4,
     },
     # [ok, bad] per component: no penalty at ok, the full weight at bad (linear between)
     "ranges": {
-        "fluency": [-5.7, -6.7],  # mean log-prob per CJK char
-        "garbled": [0.0, 0.05],  # share of input: garbled paragraphs left + garble removed
+        "fluency": [-5.9, -7.0],  # mean log-prob per CJK char (prose paragraphs)
+        "garbled": [0.0, 0.2],  # share of CJK chars in garbled prose paragraphs
         "cjk_share": [0.6, 0.3],  # CJK / non-space chars
-        "fragments": [0.0, 0.2],  # fragment lines per paragraph
-        "duplicates": [0.0, 0.08],  # share of input found duplicated
+        "misreads": [0.2, 1.5],  # improbable characters per 100 CJK chars (prose)
+        "residue": [0.0, 0.3],  # (cid:N), private-use, U+FFFD, mojibake per non-space char
+        "fragments": [0.05, 0.25],  # fragment and debris lines per paragraph
+        "broken_order": [0.0, 0.6],  # paragraphs breaking off mid-clause, not continued next, per paragraph
+        "short_clauses": [0.5, 5.0],  # one-character clauses per 100 clauses
         "spacing": [0.5, 10.0],  # per 1,000 CJK chars
         "punctuation": [0.5, 10.0],  # per 1,000 CJK chars
-        "unbalanced": [0.01, 0.15],  # share of paragraphs
+        "unbalanced": [0.01, 0.3],  # share of paragraphs with unpaired quotes or brackets
         "dropped_chars": [0.0, 5.0],  # per 10,000 CJK chars
         "run_on": [2.0, 10.0],  # per 10,000 CJK chars
         "unterminated": [0.05, 0.3],  # share of paragraphs
-        "truncation": [0.0, 1.0],  # 1 when the document ends mid-sentence
-        "removed": [0.02, 0.3],  # share of input chars removed (not as duplicates)
-        "layout": [1.0, 40.0],  # layout repairs per 1,000 CJK chars
-        "repairs": [2.0, 100.0],  # punctuation repairs per 1,000 CJK chars
-        "review_flags": [0.01, 0.1],  # stage flags per paragraph
-        "ocr_confidence": [90.0, 50.0],  # mean OCR confidence 0-100
+        "truncation": [0.0, 1.0],  # 1 when the text ends mid-sentence
+        "missing_start": [0.0, 1.0],  # 1: the text starts mid-sentence; 0.5: no title (body text first)
     },
     "grades": {"A": 90, "B": 80, "C": 70, "D": 60},
     # points off a paragraph per occurrence (at most three count)
@@ -71,6 +77,8 @@ DEFAULTS: dict[str, Any] = {
         "run_on": 10,
         "unterminated": 10,
         "fragment": 40,
+        "residue": 30,
+        "broken": 10,
     },
 }
 
@@ -80,3 +88,38 @@ def score_document(doc: Any, text: str, cfg: dict[str, Any]) -> dict[str, Any]:
     from .score import effective, score_text_document
 
     return score_text_document(doc, text, effective(cfg, DEFAULTS))
+
+
+def score_text(text: str, cfg: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The score part of the `quality` section for `text` as it stands (no document,
+    no repair record): what `run`, `clean`, `check` and `jsonl` report for that text.
+
+    >>> score_text("2023年，全县地区生产总值增长7.5%。")["grade"]
+    'A'
+    """
+    from .score import effective
+    from .score import score_text as _score
+
+    return _score(text, effective(cfg or {}, DEFAULTS))[0]
+
+
+def apply_min_score(config: Any, value: float | None) -> Any:
+    """`config` (a `Config`) with `[quality] min_score = value`; unchanged when `value`
+    is None. The one place `--min-score` (run, check, jsonl) and the Python APIs'
+    `min_score=` become the config setting the report's `quality.passed` follows."""
+    if value is None:
+        return config
+    import copy
+
+    from ..config import load_config
+
+    raw = copy.deepcopy(config.raw)
+    raw.setdefault("quality", {})["min_score"] = float(value)
+    return load_config(raw)
+
+
+def below_min_score(report: dict[str, Any]) -> bool:
+    """The one test of the min-score setting, for `run`, `check`, `jsonl`, the summary
+    and the HTML: the report's `quality.passed` (set from `[quality] min_score`, which
+    `--min-score` overrides)."""
+    return not report.get("quality", {}).get("passed", True)

@@ -1,4 +1,7 @@
-"""Document-level quality components: one function per component.
+"""Document-level quality components: one function per component, each a function
+of the output text alone (its `Measures`), so the same text gets the same score
+from `run`, `clean`, `check` and `jsonl` (issue 17). What the stages repaired is
+reported apart (`repairs.py`) and costs no points.
 
 Each returns the measured value in its natural unit (a share, a rate per
 1,000 or 10,000 CJK characters, a mean log-probability) or None when it does
@@ -9,11 +12,11 @@ weight), so every threshold lives in `[quality.ranges]`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
-from ..document import Document, nonws_len
 from .measure import Measures, last_paragraph_truncated
 
 
@@ -36,18 +39,22 @@ def _rate(n: float, cjk: np.ndarray, unit: float) -> float:
     return _per(n, max(int(cjk.sum()), RATE_FLOOR), unit)
 
 
+def _prose(m: Measures) -> np.ndarray:
+    """Paragraphs whose fluency means something: not verse (or a title beside it)."""
+    return m.counts["verse"] == 0
+
+
 def fluency(m: Measures) -> float | None:
-    """Mean log-probability per CJK character under the garble model (CJK-weighted)."""
-    w = m.cjk.sum()
-    return float((m.fluency * m.cjk).sum() / w) if w else None
+    """Mean log-probability per CJK character under the garble model (CJK-weighted,
+    prose only: verse is judged by its structure, not by a model of modern prose)."""
+    w = m.cjk * _prose(m)
+    return float((m.fluency * w).sum() / w.sum()) if w.sum() else None
 
 
-def garbled(m: Measures, doc: Document, threshold: float, input_chars: int) -> float:
-    """Share of the input that was garble: paragraphs left that read as scrambled,
-    plus text the stages removed as garble (a row-read headline, pull-quote scraps)."""
-    left = int(m.cjk[m.fluency < threshold].sum())
-    gone = sum(nonws_len(r.text) for r in doc.removed if "garbl" in r.reason)
-    return _per(left + gone, input_chars, 1.0)
+def garbled(m: Measures, threshold: float) -> float:
+    """Share of the text's CJK characters in prose paragraphs that read as scrambled."""
+    bad = (m.fluency < threshold) & _prose(m)
+    return _per(int(m.cjk[bad].sum()), max(int(m.cjk.sum()), 1), 1.0)
 
 
 def cjk_share(m: Measures) -> float | None:
@@ -56,46 +63,37 @@ def cjk_share(m: Measures) -> float | None:
     return float(m.cjk.sum() / n) if n else None
 
 
-def fragments(m: Measures, doc: Document) -> float:
-    """Fragment lines left in the output, plus runs the fragments stage joined or
-    removed, per paragraph."""
-    found = _events(doc, ("fragments",))
-    return _per(int(m.counts["fragment"].sum()) + found, max(len(m), 1), 1.0)
+def misreads(m: Measures) -> float:
+    """Improbable characters (`measure.dip_positions`) per 100 CJK characters of prose:
+    misread glyphs and out-of-order seams."""
+    prose = _prose(m)
+    return _per(int(m.counts["dips"][prose].sum()), max(int(m.cjk[prose].sum()), RATE_FLOOR // 5), 100.0)
 
 
-def _events(doc: Document, stages: tuple[str, ...] | list[str]) -> int:
-    """Substitutions plus removals the given stages recorded."""
-    return sum(int(c) for s in stages for c in doc.changes.get(s, {}).values())
+def residue(m: Measures) -> float:
+    """(cid:N) codes, private-use glyphs, U+FFFD and mojibake, per non-space character."""
+    return _per(int(m.counts["residue"].sum()), max(int(m.nonws.sum()), 1), 1.0)
 
 
-def layout(m: Measures, doc: Document, stages: list[str]) -> float:
-    """Layout repairs (headlines, fragments, column spaces, joins) per 1,000 CJK chars:
-    a page that needed many is a page where some repair may have gone wrong. Lines of
-    a PDF or OCR'd page are physical lines: joining their wraps is reading, not repair."""
-    n = _events(doc, stages)
-    if doc.kind in ("pdf", "image"):
-        n -= int(doc.changes.get("paragraphs", {}).get("wrap-join", 0))
-    return _rate(n, m.cjk, 1000)
-
-
-def repairs(m: Measures, doc: Document, stages: list[str]) -> float:
-    """Punctuation the stages had to fix, per 1,000 CJK chars: careless input."""
-    return _rate(_events(doc, stages), m.cjk, 1000)
-
-
-def review_flags(m: Measures, doc: Document, counted: list[str]) -> float:
-    """Flags the stages raised for a person to look at (other than kinds scored
-    elsewhere), per paragraph."""
-    n = sum(1 for f in doc.flags if f.kind not in counted)
+def fragments(m: Measures) -> float:
+    """Fragment lines (one to three characters, no marks) and debris lines (a lone
+    character, a bare figure, a row of figures: page numbers and table cells), per
+    paragraph; verse titles are no fragments."""
+    frag = (m.counts["fragment"] > 0) & _prose(m)
+    n = int((frag | (m.counts["debris"] > 0)).sum())
     return _per(n, max(len(m), 1), 1.0)
 
 
-def duplicates(doc: Document, input_chars: int) -> float:
-    """Share of the input that was duplicate text (found before and removed by dedupe)."""
-    by_stats = doc.stats.get("duplicate_chars", 0)
-    by_reason = sum(nonws_len(r.text) for r in doc.removed if "dup" in r.reason)
-    n = max(by_stats if _is_count(by_stats) else 0, by_reason)
-    return _per(n, input_chars, 1.0)
+def broken_order(m: Measures) -> float:
+    """Body paragraphs that stop mid-clause, per paragraph: the sentence resumes on a
+    later line (a column read across its gutter) or its rest is lost."""
+    return _per(int((m.counts["broken_end"] > 0).sum()), max(len(m), 1), 1.0)
+
+
+def short_clauses(m: Measures) -> float:
+    """One-character clauses between marks, per 100 clauses (`，的，`: cut columns,
+    misread glyphs)."""
+    return _per(int(m.counts["short_clause"].sum()), max(int(m.counts["clauses"].sum()), 1), 100.0)
 
 
 def spacing(m: Measures) -> float:
@@ -109,7 +107,7 @@ def punctuation(m: Measures) -> float:
 
 
 def unbalanced(m: Measures) -> float:
-    """Share of paragraphs whose quotes or brackets do not pair up."""
+    """Share of paragraphs whose quotes or brackets (“” 《》 （） ...) do not pair up."""
     bad = (m.counts["quote"] > 0) | (m.counts["bracket"] > 0)
     return _per(bad.sum(), max(len(m), 1), 1.0)
 
@@ -129,66 +127,40 @@ def unterminated(m: Measures) -> float:
     return _per(m.counts["unterminated"].sum(), max(len(m), 1), 1.0)
 
 
-def truncation(m: Measures, doc: Document) -> float:
-    """1 when the document ends mid-sentence: its last paragraph has no closing mark,
-    or a stage flagged truncation on that last paragraph (a page break mid-text is
-    not the document's end)."""
-    if last_paragraph_truncated(m.paras):
-        return 1.0
-    if not len(m) or not any(f.kind == "truncated" for f in doc.flags):
+def truncation(m: Measures) -> float:
+    """1 when the text ends mid-sentence (its last paragraph has no closing mark)."""
+    return 1.0 if last_paragraph_truncated(m.paras) else 0.0
+
+
+def missing_start(m: Measures) -> float:
+    """1 when the text starts mid-sentence (a comma or closing mark first); 0.5 when it
+    has no title: its first paragraph is already body text (40+ characters, inner
+    marks), as on a slide or page whose heading was removed."""
+    if not m.paras:
         return 0.0
-    from ..report import LineResolver, output_line_map
-
-    resolve = LineResolver(output_line_map(doc))
-    last = int(m.lines[-1])
-    staged = (f.line if f.line is not None else resolve(f.src) for f in doc.flags if f.kind == "truncated")
-    return 1.0 if last in staged else 0.0
+    first = m.paras[0]
+    if first[:1] in "，、；：。！？）》”’」』】,;:)":
+        return 1.0
+    return 0.5 if len(first) >= 40 and re.search(r"[，；、]", first) else 0.0
 
 
-def removed(doc: Document, input_chars: int) -> float:
-    """Share of the input's non-space characters taken out of the clean text for any
-    reason but duplication (scored by `duplicates`, so not counted twice)."""
-    n = sum(nonws_len(r.text) for r in doc.removed if "dup" not in r.reason)
-    return _per(n, input_chars, 1.0)
-
-
-def ocr_confidence(doc: Document) -> float | None:
-    """Mean OCR confidence (0-100) when the text came from OCR, else None."""
-    v = doc.stats.get("ocr_confidence")
-    if v is None:
-        confs = [ln.conf for ln in doc.lines if ln.conf is not None]
-        return float(np.mean(confs)) if confs else None
-    return float(v)
-
-
-def input_chars(doc: Document, text: str) -> int:
-    """Non-space characters of the input: output plus removed plus substituted away."""
-    return nonws_len(text) + doc.removed_nonws() + int(sum(doc.delta.values()))
-
-
-def _is_count(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def measure_all(doc: Document, text: str, m: Measures, cfg: dict[str, Any]) -> dict[str, float | None]:
+def measure_all(m: Measures, cfg: dict[str, Any]) -> dict[str, float | None]:
     """Every component's value, in a fixed order."""
-    n_in = input_chars(doc, text)
     return {
         "fluency": fluency(m),
-        "garbled": garbled(m, doc, cfg["garble_threshold"], n_in),
+        "garbled": garbled(m, cfg["garble_threshold"]),
         "cjk_share": cjk_share(m),
-        "fragments": fragments(m, doc),
-        "duplicates": duplicates(doc, n_in),
+        "misreads": misreads(m),
+        "residue": residue(m),
+        "fragments": fragments(m),
+        "broken_order": broken_order(m),
+        "short_clauses": short_clauses(m),
         "spacing": spacing(m),
         "punctuation": punctuation(m),
         "unbalanced": unbalanced(m),
         "dropped_chars": dropped_chars(m),
         "run_on": run_on(m),
         "unterminated": unterminated(m),
-        "truncation": truncation(m, doc),
-        "removed": removed(doc, n_in),
-        "layout": layout(m, doc, cfg["layout_stages"]),
-        "repairs": repairs(m, doc, cfg["repair_stages"]),
-        "review_flags": review_flags(m, doc, cfg["scored_flags"]),
-        "ocr_confidence": ocr_confidence(doc),
+        "truncation": truncation(m),
+        "missing_start": missing_start(m),
     }

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..garble import is_cjk_array
 from ..textops import CJK_PUNCT, CJK_RANGE
+from .text_signs import sign_counts
 
 CJK = CJK_RANGE
 CJKP = re.escape(CJK_PUNCT)
@@ -177,6 +178,27 @@ def half_punct_positions(cp: np.ndarray, f: np.ndarray, runs: tuple[np.ndarray, 
     return np.sort(np.concatenate((cand[bad], dots[dot_bad])))
 
 
+DIP_LOGP = -9.0  # a character this improbable after its neighbour, and its successor after it
+
+
+def dip_positions(cp: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Every CJK character that is improbable both after the one before it and before
+    the one after it (both bigram log-probabilities below DIP_LOGP, inside one run of
+    CJK): a misread glyph, or the seam of text read out of order. Clean prose of any
+    genre has few; the mean fluency, by contrast, moves with the genre."""
+    from ..garble import char_logp_cps
+
+    pos, lp = char_logp_cps(cp, (f & _CJK).astype(bool))
+    if pos.size < 2:
+        return np.zeros(0, dtype=np.int64)
+    inside = np.zeros(pos.size, dtype=bool)  # not the first character of its run
+    inside[1:] = pos[1:] == pos[:-1] + 1
+    low = (lp < DIP_LOGP) & inside
+    dip = np.zeros(pos.size, dtype=bool)
+    dip[:-1] = low[:-1] & low[1:] & inside[1:]
+    return pos[dip]
+
+
 def run_on_positions(cp: np.ndarray, breaks: np.ndarray | None = None) -> np.ndarray:
     """Start of every run of RUN_ON_MIN+ characters with no break (RUN_ON);
     `breaks` is `np.isin(cp, _BREAK_CPS)` when the caller has it."""
@@ -261,6 +283,7 @@ def _measure(text: str, known: dict[str, tuple[int, float]] | None = None) -> Me
 
     runs = _space_runs(f)
     counts = {
+        "dips": per_line(dip_positions(cp, f)),
         "spacing": per_line(spacing_positions(cp, f, runs)),
         "half_punct": per_line(half_punct_positions(cp, f, runs)),
         "dropped": per_line(regex_positions(DROPPED_COUNTERS, text)),
@@ -283,6 +306,7 @@ def _measure(text: str, known: dict[str, tuple[int, float]] | None = None) -> Me
     open_ended = [i for i, p in enumerate(paras) if len(p) >= 30 and p[-1] not in TERMINAL]
     counts["unterminated"] = _flag_some(paras, open_ended, unterminated)
     counts["fragment"] = _flag_some(paras, [i for i, p in enumerate(paras) if len(p) <= 3], fragment)
+    counts.update(sign_counts(text, paras))
     n_cjk = _per_line_bits(f, _CJK, edges[:-1], n_lines)
     return Measures(paras, keep + 1, nonws[keep], n_cjk[keep], np.round(flu, 4), counts)
 

@@ -25,6 +25,9 @@ COUNTED = (
     ("run-on", "run_on", "run_on"),
     ("unterminated-paragraph", "unterminated", "unterminated"),
     ("fragment", "fragment", "fragment"),
+    ("residue", "residue", "residue"),
+    ("debris", "debris", "fragment"),
+    ("broken-order", "broken_end", "broken"),
 )
 
 
@@ -32,7 +35,7 @@ def low_fluency(m: Measures, cfg: dict[str, Any]) -> np.ndarray:
     """0..1 per paragraph: how far below the fluent range it reads."""
     ok, bad = cfg["paragraph_fluency"]
     x = (m.fluency - ok) / (bad - ok)
-    return np.where(m.cjk >= MIN_CJK, np.clip(x, 0.0, 1.0), 0.0)
+    return np.where((m.cjk >= MIN_CJK) & (m.counts["verse"] == 0), np.clip(x, 0.0, 1.0), 0.0)
 
 
 def paragraph_scores(m: Measures, cfg: dict[str, Any]) -> tuple[np.ndarray, list[list[str]]]:
@@ -43,10 +46,12 @@ def paragraph_scores(m: Measures, cfg: dict[str, Any]) -> tuple[np.ndarray, list
     lf = low_fluency(m, cfg)
     pen += lf * pts["garbled"]
     for i in np.flatnonzero(m.fluency < cfg["garble_threshold"]).tolist():
-        if m.cjk[i] >= MIN_CJK:
+        if m.cjk[i] >= MIN_CJK and not m.counts["verse"][i]:
             issues[i].append("garbled")
     for name, key, weight in COUNTED:
         c = m.counts[key]
+        if key == "fragment":
+            c = c * (m.counts["verse"] == 0) * (m.counts["debris"] == 0)  # a verse title; debris counted once
         pen += np.minimum(c, 3) * pts[weight]
         for i in np.flatnonzero(c).tolist():
             issues[i].append(name)
