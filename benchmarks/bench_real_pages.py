@@ -20,7 +20,6 @@ import argparse
 import os
 import re
 import subprocess
-import sys
 import time
 import unicodedata
 from collections import Counter
