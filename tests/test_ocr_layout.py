@@ -145,3 +145,25 @@ def test_wrapped_lines_join_by_geometry_indents_and_short_lines_end_paragraphs()
     assert row == "营业收入\t7,655\t8,809"
     rows = [ln(row, 0, 0, 500), ln("YOY\t16.3\t15.1", 0, 30, 500)]
     assert [len(g) for g in paragraphs(rows, block, 20.0)] == [1, 1]
+
+
+def test_a_gap_shared_by_both_columns_does_not_cut_them_into_bands():
+    mask = np.zeros((1100, 900), np.uint8)
+    _lines(mask, 40, 20, 820, 1)  # a full-width title: no gutter runs the page's height
+    for x0 in (40, 480):  # two columns, a paragraph space at the same height in both
+        _lines(mask, x0, 100, 380, 14)
+        _lines(mask, x0, 100 + 14 * 30 + 15, 380, 14)
+    for gap, reading in ((1.5, [40, 40, 480, 480]), (0, [40, 480, 40, 480])):
+        blocks = analyse(mask, CH, {**DEFAULTS, "band_merge_gap": gap})
+        assert [b.x0 for b in blocks[1:]] == reading  # merged: column by column; not: band by band
+
+
+def test_narrow_columns_with_aligned_rows_are_a_table_read_row_by_row():
+    mask = np.zeros((400, 900), np.uint8)
+    for r in range(6):  # a label column and three number columns, rows aligned
+        for x0, n in ((40, 5), (300, 3), (500, 3), (700, 3)):
+            for k in range(n):
+                x = x0 + k * (CH + 2)
+                cv2.rectangle(mask, (x, 40 + r * 50), (x + CH - 2, 40 + r * 50 + CH), 255, -1)
+    blocks = analyse(mask, CH, DEFAULTS)
+    assert len(blocks) == 1 and blocks[0].width > 700

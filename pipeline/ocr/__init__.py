@@ -65,6 +65,9 @@ DEFAULTS: dict[str, Any] = {
     "vertical_max_chars": 5.0,  # ... and at most this many characters wide is vertical text
     "column_gap": 1.2,  # a vertical gap this many char heights wide separates columns
     "block_gap": 1.0,  # a horizontal gap this many char heights tall separates blocks
+    "column_bias": 2.0,  # a full-height gutter is cut before a horizontal gap up to this many times wider
+    "band_merge_gap": 1.5,  # bands this close (char heights) whose gutters line up are one band
+    "table_cell_chars": 8,  # columns this narrow (char heights) whose rows align are a table's cells
     # engine output cache (replays recorded results for identical engine input; "" = off)
     "cache_dir": "",
     "cache_record": True,  # record misses into cache_dir

@@ -95,18 +95,70 @@ def _trim(mask: np.ndarray, x0: int, y0: int, x1: int, y1: int, tol: int) -> tup
 def _cut_gaps(filled: np.ndarray, min_gap: float, ch: float) -> list[tuple[int, int]]:
     """Gaps that separate blocks, not lines: evenly spaced lines are one block.
 
-    With three or more gaps, only those clearly wider than the typical (median)
-    gap cut: a paragraph space or an article break, not every line's leading.
+    With three or more gaps between lines, only those clearly wider than the
+    typical one (the leading, the median of all gaps) cut: a paragraph space or
+    an article break, not every line of widely spaced text.
     """
-    gaps = _gaps(filled, min_gap)
-    if len(gaps) < 3:
-        return gaps
-    typical = float(np.median([b - a for a, b in gaps]))
-    return [g for g in gaps if g[1] - g[0] >= typical + 0.5 * ch]
+    every = _gaps(filled, 1)
+    if len(every) < 3:
+        return _gaps(filled, min_gap)
+    typical = float(np.median([b - a for a, b in every]))
+    return _gaps(filled, max(min_gap, typical + 0.5 * ch))
 
 
 def _widest(gaps: list[tuple[int, int]]) -> int:
     return max((b - a for a, b in gaps), default=0)
+
+
+def _table(sub: np.ndarray, cols: list[tuple[int, int]], ch: float, cfg: dict) -> bool:
+    """Columns of a table, not of text: one of them narrow (numbers, labels) and their rows aligned.
+
+    Text columns are wide (a newspaper's are a dozen characters or more); a
+    table's cells sit on common rows, so it is read across, row by row.
+    """
+    if len(cols) < 2 or min(b - a for a, b in cols) > cfg["table_cell_chars"] * ch:
+        return False
+    if any(is_vertical(_crop(sub[:, a:b]), ch, cfg) for a, b in cols):
+        return False  # a vertical headline beside text columns
+    rows = [_runs(_profile(sub[:, a:b], 1, 0)) for a, b in cols]
+    if min(len(r) for r in rows) < 2:
+        return False
+    for left, right in zip(rows, rows[1:], strict=False):
+        mids = [(a + b) / 2 for a, b in right]
+        aligned = sum(any(a <= m < b for a, b in left) for m in mids)
+        if aligned < 0.7 * len(mids):
+            return False
+    return True
+
+
+def _crop(sub: np.ndarray) -> np.ndarray:
+    t = _trim(sub, 0, 0, sub.shape[1], sub.shape[0], 0)
+    return sub if t is None else sub[t[1]:t[3], t[0]:t[2]]
+
+
+def _gutters(sub: np.ndarray, a: int, b: int, ch: float, cfg: dict) -> list[tuple[int, int]]:
+    band = sub[a:b]
+    if b - a <= 2.5 * ch:
+        return []
+    cols = np.flatnonzero(_profile(band, 0, 1))
+    if not cols.size:
+        return []
+    return [g for g in _gaps(_profile(band, 0, 1), cfg["column_gap"] * ch) if cols[0] < g[0] and g[1] <= cols[-1]]
+
+
+def _merge_bands(sub: np.ndarray, bands: list[tuple[int, int]], ch: float, cfg: dict) -> list[tuple[int, int]]:
+    """Bands cut where the lines of two columns happened to leave a gap at the same height
+    are one band again: the gutter runs on through the gap (a narrow gap, no title between)."""
+    out = [bands[0]]
+    for a, b in bands[1:]:
+        pa, pb = out[-1]
+        if a - pb < cfg["band_merge_gap"] * ch and any(
+                min(g[1], h[1]) - max(g[0], h[0]) > 0
+                for g in _gutters(sub, pa, pb, ch, cfg) for h in _gutters(sub, a, b, ch, cfg)):
+            out[-1] = (pa, b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _tall(mask: np.ndarray, box: tuple[int, int, int, int], min_h: float) -> bool:
@@ -131,14 +183,16 @@ def _xycut(mask: np.ndarray, box: tuple[int, int, int, int], ch: float, cfg: dic
         # a wide band gap (a title, an article break) beats a narrow gutter
         # ... when it makes columns: parts that each run most of the height (a headline or a
         # margin note beside a title is cut off after the title's band, not before)
-        if vgaps and _widest(vgaps) >= _widest(hgaps):
+        if vgaps and cfg["column_bias"] * _widest(vgaps) >= _widest(hgaps):
             cols = _split([], vgaps, 0, x1 - x0)
+            if _table(sub, cols, ch, cfg):
+                return [Block(x0, y0, x1, y1)]  # cells read row by row (the engine keeps them apart)
             if not hgaps or all(_tall(mask, (x0 + a, y0, x0 + b, y1), 0.5 * (y1 - y0)) for a, b in cols):
                 parts = [_xycut(mask, (x0 + a, y0, x0 + b, y1), ch, cfg, depth + 1) for a, b in cols]
                 return _order_columns(parts)
         if hgaps:
             out: list[Block] = []
-            for a, b in _split([], hgaps, 0, y1 - y0):
+            for a, b in _merge_bands(sub, _split([], hgaps, 0, y1 - y0), ch, cfg):
                 out += _xycut(mask, (x0, y0 + a, x1, y0 + b), ch, cfg, depth + 1)
             return out
     if is_vertical(sub, ch, cfg):
