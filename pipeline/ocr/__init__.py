@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "binarize_c": 15,  # adaptive threshold offset
     "erase_rules": "auto",  # paint ruling lines white before the engine reads: auto (Tesseract only) | true | false
     "min_line_conf": 30,  # engine lines below this confidence (0-100) are pictures read as text: dropped
+    "drop_figures": True,  # lines inside pictures and charts (shapes of 10+ x 5+ char heights) are dropped
     "join_wraps": True,  # lines of one paragraph (by their geometry in the block) joined into one
     # layout analysis
     "layout": True,  # False: whole page is one block (the engine's own layout)
@@ -104,16 +105,23 @@ _local = threading.local()
 
 def _read(image: np.ndarray, cfg: dict[str, Any], engine: Any) -> tuple[Any, list[Any], list[list[Any]]]:
     """Preprocess, layout and engine: the prepared page, its blocks and each block's lines."""
-    from .layout import analyse, rules
+    from .layout import analyse, rules, text_mask
     from .preprocess import preprocess
 
     prep = preprocess(image, cfg)
     blocks = analyse(prep.mask, prep.char_height, cfg)
+    figs = text_mask(prep.mask, prep.char_height)[1] if cfg["drop_figures"] and prep.char_height > 0 else []
     img = prep.image
     if cfg["erase_rules"] is True or (cfg["erase_rules"] == "auto" and engine.name == "tesseract"):
         img = img.copy()
         img[rules(prep.mask, prep.char_height) > 0] = 255  # table rules and frames read as glyphs
-    return prep, blocks, engine.read_blocks(img, blocks, cfg, prep.char_height)
+        for x0, y0, x1, y1 in figs:
+            img[y0:y1, x0:x1] = 255
+    results = engine.read_blocks(img, blocks, cfg, prep.char_height)
+    if figs:  # a label inside a chart is not text of the page's flow
+        results = [[ol for ol in blk if not any(x0 <= (ol.bbox[0] + ol.bbox[2]) / 2 < x1 and y0 <= (ol.bbox[1] + ol.bbox[3]) / 2 < y1
+                                                for x0, y0, x1, y1 in figs)] for blk in results]
+    return prep, blocks, results
 
 
 def _sureness(results: list[list[Any]]) -> float:

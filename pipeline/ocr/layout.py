@@ -121,7 +121,9 @@ def _table(sub: np.ndarray, cols: list[tuple[int, int]], ch: float, cfg: dict) -
     if any(is_vertical(_crop(sub[:, a:b]), ch, cfg) for a, b in cols):
         return False  # a vertical headline beside text columns
     rows = [_runs(_profile(sub[:, a:b], 1, 0)) for a, b in cols]
-    if min(len(r) for r in rows) < 2:
+    # one column may hold a single cell spanning several rows (`高度/cm` beside 第一组..第三组)
+    rows = [r for r in rows if len(r) >= 2]
+    if len(rows) < max(2, len(cols) - 1):
         return False
     for left, right in zip(rows, rows[1:], strict=False):
         mids = [(a + b) / 2 for a, b in right]
@@ -232,6 +234,27 @@ def rules(mask: np.ndarray, ch: float) -> np.ndarray:
     return cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
 
 
+def figures(mask: np.ndarray, ch: float) -> list[tuple[int, int, int, int]]:
+    """Pictures and charts: ink shapes far larger than any glyph (a pie, a plot frame, a photo's blotch).
+
+    Their boxes are kept out of the text flow: labels inside are not read
+    into the neighbouring column (a pie chart's `陕西，23.9%`).
+    """
+    n, _, st, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in st[1:]
+            if max(w, h) >= 10 * ch and min(w, h) >= 5 * ch]
+
+
+def text_mask(mask: np.ndarray, ch: float) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """The layout's mask: solids reversed, rules and figures taken out; and the figures' boxes."""
+    text = reverse_solids(mask, ch)
+    text = cv2.subtract(text, rules(text, ch))
+    figs = figures(text, ch)
+    for x0, y0, x1, y1 in figs:
+        text[y0:y1, x0:x1] = 0
+    return text, figs
+
+
 def reverse_solids(mask: np.ndarray, ch: float) -> np.ndarray:
     """Solid areas (a shaded table, a coloured side bar) read as ink; their holes are the text.
 
@@ -327,8 +350,7 @@ def analyse(mask: np.ndarray, ch: float, cfg: dict) -> list[Block]:
     if not cfg["layout"] or ch <= 0:
         box = _trim(mask, 0, 0, w, h, 1)
         return [Block(*box)] if box and ch > 0 else []
-    text = reverse_solids(mask, ch)
-    text = cv2.subtract(text, rules(text, ch))
+    text, _ = text_mask(mask, ch)
     heads = vertical_blocks(text, ch, cfg)
     for b in heads:
         text[b.y0:b.y1, b.x0:b.x1] = 0
