@@ -167,3 +167,26 @@ def test_narrow_columns_with_aligned_rows_are_a_table_read_row_by_row():
                 cv2.rectangle(mask, (x, 40 + r * 50), (x + CH - 2, 40 + r * 50 + CH), 255, -1)
     blocks = analyse(mask, CH, DEFAULTS)
     assert len(blocks) == 1 and blocks[0].width > 700
+
+
+def test_a_chart_is_kept_out_of_the_text_flow():
+    from pipeline.ocr.layout import figures, text_mask
+
+    mask = np.zeros((900, 1200), np.uint8)
+    cv2.circle(mask, (250, 400), 220, 255, 3)  # a pie chart's outline and a wedge border
+    cv2.line(mask, (250, 400), (450, 300), 255, 3)
+    cv2.rectangle(mask, (230, 380), (250, 400), 255, -1)  # a label inside it
+    _lines(mask, 560, 60, 600, 25)  # the text column beside it
+    assert len(figures(mask, CH)) == 1
+    text, _ = text_mask(mask, CH)
+    assert text[380:400, 230:250].max() == 0
+    blocks = analyse(mask, CH, DEFAULTS)
+    assert len(blocks) == 1 and blocks[0].x0 >= 550
+
+
+def test_rapidocr_threads_divide_the_cores_among_jobs():
+    from pipeline.ocr.engines.rapid import threads
+
+    assert threads({"threads": 8, "jobs": 2}) == 4
+    assert threads({"threads": 2, "jobs": 4}) == 1
+    assert threads({"jobs": 1}) >= 1
