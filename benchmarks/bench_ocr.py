@@ -47,13 +47,13 @@ def cpu() -> float:
 
 def headline_of(gt_path: Path, name: str) -> str | None:
     """The vertical headline is the ground truth's paragraph drawn vertically (from the page spec)."""
-    from pagegen import BENCH_PAGES, HEADLINES
+    from pagegen import BENCH_PAGES, HEADLINES, YEAR_HEADLINES
 
     paras = gt_path.read_text(encoding="utf-8").split("\n\n")
     spec = next((s for s in BENCH_PAGES if s.name == name), None)
     if spec is not None and not spec.headline:
         return None
-    return next((p for p in paras if p in HEADLINES), None)
+    return next((p for p in paras if p in HEADLINES + YEAR_HEADLINES), None)
 
 
 def bare_tesseract(path: Path) -> str:

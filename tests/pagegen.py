@@ -57,6 +57,8 @@ HEADLINES = [
     "加快建设现代化产业体系",
     "统筹发展和安全",
 ]
+# vertical headlines with upright digits (a year set in the column, one digit per glyph cell)
+YEAR_HEADLINES = ["2011政府工作报告", "2024年民生实事清单"]
 TITLES = ["政府工作报告", "二〇二四年政府工作报告摘要", "关于国民经济和社会发展计划的报告", "全面推进乡村振兴"]
 NO_LINE_START = set("，。、；：！？）》”％%")
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
@@ -75,6 +77,7 @@ class PageSpec:
     blur: float = 0.0  # gaussian blur radius (px)
     scale: float = 1.0  # 1.0 = body text 26 px
     fmt: str = "png"
+    year_headline: bool = False  # the headline holds a year (upright digits in the column)
 
 
 BENCH_PAGES = [
@@ -86,6 +89,7 @@ BENCH_PAGES = [
     PageSpec("p6_lowres", 6, columns=1, headline=1, skew=0.8, scale=0.62),
     PageSpec("p7_threecol_title", 7, columns=3, headline=0, skew=-1.2, noise=10),
     PageSpec("p8_full_mess", 8, columns=2, headline=2, skew=2.0, noise=15, blur=0.7),
+    PageSpec("p9_year_headline", 9, columns=2, headline=1, year_headline=True),
 ]
 
 
@@ -137,7 +141,7 @@ def render(spec: PageSpec) -> tuple[Image.Image, str]:
         top += int(tsize * 1.3) + 2 * body
     left, right = margin, W - margin
     if spec.headline:
-        head = rng.choice(HEADLINES)
+        head = rng.choice(YEAR_HEADLINES if spec.year_headline else HEADLINES)
         hsize = int(40 * s)
         hfont = _font("NotoSerifCJK-Bold.ttc", hsize)
         per_col = -(-len(head) // spec.headline)
@@ -146,7 +150,8 @@ def render(spec: PageSpec) -> tuple[Image.Image, str]:
         for c in range(spec.headline):  # glyph columns right to left
             x = hx + width - (c + 1) * hsize - c * int(hsize * 0.35)
             for k, ch in enumerate(head[c * per_col:(c + 1) * per_col]):
-                draw.text((x, top + k * int(hsize * 1.08)), ch, font=hfont, fill=0)
+                dx = (hsize - hfont.getlength(ch)) / 2 if ch.isascii() else 0  # upright digit, centred
+                draw.text((x + dx, top + k * int(hsize * 1.08)), ch, font=hfont, fill=0)
         gt.append(head)
         if spec.headline_side == "right":
             right = hx - 2 * body

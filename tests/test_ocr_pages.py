@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "samples" / "pages"
 CACHE = ocr_cache_settings(strict=True)
 SAMPLES = sorted(p.name for p in PAGES.iterdir() if not p.name.endswith(".gt"))
-HEADLINES = {"p2_twocol_headline", "p3_threecol_skew", "p6_lowres", "p8_full_mess"}
+HEADLINES = {"p2_twocol_headline", "p3_threecol_skew", "p6_lowres", "p8_full_mess", "p9_year_headline"}
 
 
 def fold(text: str) -> str:

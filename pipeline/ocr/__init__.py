@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     # the bench headlines: 24 px read 5/6, 28 px 4/6, 32-36 px 3/6; 40+ px glyphs read nothing)
     "tesseract_config": "-c preserve_interword_spaces=1",
     "jobs": 1,  # pages OCR'd in parallel
+    "threads": 0,  # cores the engine may use (0 = all); RapidOCR's ONNX threads are threads / jobs
     "progress": "auto",  # progress bar per page: auto (when a terminal) | true | false
     "dpi": 300,  # rasterisation resolution for scanned PDF pages
     # preprocessing, each step switchable
@@ -46,18 +47,28 @@ DEFAULTS: dict[str, Any] = {
     "upscale": True,  # enlarge low-resolution input ...
     "min_char_height": 24,  # ... until characters are about this tall (px)
     "max_upscale": 3.0,
+    "upscale_check": True,  # ... and keep the upscaled reading only when the engine is surer of more text
     "deskew": True,
     "max_skew": 5.0,  # degrees; a larger measured angle is not trusted
     "denoise": "auto",  # median filter against speckle for the engine: auto (noisy pages only) | true | false
     "binarize": False,  # feed the engine an adaptive-threshold image (layout always uses one)
     "binarize_block": 31,  # adaptive threshold window (px, odd)
     "binarize_c": 15,  # adaptive threshold offset
+    "erase_rules": "auto",  # paint ruling lines white before the engine reads: auto (Tesseract only) | true | false
+    "min_line_conf": 30,  # engine lines below this confidence (0-100) are pictures read as text: dropped
+    "drop_figures": True,  # lines inside pictures and charts (shapes of 10+ x 5+ char heights) are dropped
+    "join_wraps": True,  # lines of one paragraph (by their geometry in the block) joined into one
     # layout analysis
     "layout": True,  # False: whole page is one block (the engine's own layout)
+    "vertical_glyph_ratio": 1.5,  # a vertical headline's glyphs are at least this many body heights
+    "vertical_smear": 0.2,  # ... found after closing gaps this many body heights wide (glyph parts merge)
     "vertical_aspect": 2.0,  # a block at least this many times taller than wide ...
     "vertical_max_chars": 5.0,  # ... and at most this many characters wide is vertical text
     "column_gap": 1.2,  # a vertical gap this many char heights wide separates columns
     "block_gap": 1.0,  # a horizontal gap this many char heights tall separates blocks
+    "column_bias": 2.0,  # a full-height gutter is cut before a horizontal gap up to this many times wider
+    "band_merge_gap": 1.5,  # bands this close (char heights) whose gutters line up are one band
+    "table_cell_chars": 8,  # columns this narrow (char heights) whose rows align are a table's cells
     # engine output cache (replays recorded results for identical engine input; "" = off)
     "cache_dir": "",
     "cache_record": True,  # record misses (into cache_record_dir, else cache_dir)
@@ -96,31 +107,69 @@ def get_engine(name: str, cfg: dict[str, Any]):
 _local = threading.local()
 
 
-def ocr_page(image: np.ndarray, cfg: dict[str, Any] | None = None, page: int = 1) -> OcrPage:
-    """OCR one page image (BGR, BGRA or gray ndarray) into Lines in reading order."""
-    from .layout import analyse
+def _read(image: np.ndarray, cfg: dict[str, Any], engine: Any) -> tuple[Any, list[Any], list[list[Any]]]:
+    """Preprocess, layout and engine: the prepared page, its blocks and each block's lines."""
+    from .layout import analyse, rules, text_mask
     from .preprocess import preprocess
 
-    cfg = {**DEFAULTS, **(cfg or {})}
-    t0 = time.perf_counter()
     prep = preprocess(image, cfg)
     blocks = analyse(prep.mask, prep.char_height, cfg)
+    figs = text_mask(prep.mask, prep.char_height)[1] if cfg["drop_figures"] and prep.char_height > 0 else []
+    img = prep.image
+    if cfg["erase_rules"] is True or (cfg["erase_rules"] == "auto" and engine.name == "tesseract"):
+        img = img.copy()
+        img[rules(prep.mask, prep.char_height) > 0] = 255  # table rules and frames read as glyphs
+        for x0, y0, x1, y1 in figs:
+            img[y0:y1, x0:x1] = 255
+    results = engine.read_blocks(img, blocks, cfg, prep.char_height)
+    if figs:  # a label inside a chart is not text of the page's flow
+        results = [[ol for ol in blk if not any(x0 <= (ol.bbox[0] + ol.bbox[2]) / 2 < x1 and y0 <= (ol.bbox[1] + ol.bbox[3]) / 2 < y1
+                                                for x0, y0, x1, y1 in figs)] for blk in results]
+    return prep, blocks, results
+
+
+def _sureness(results: list[list[Any]]) -> float:
+    """Characters the engine is sure of: confidence-weighted character count."""
+    return sum(ol.conf / 100 * len(ol.text) for blk in results for ol in blk)
+
+
+def ocr_page(image: np.ndarray, cfg: dict[str, Any] | None = None, page: int = 1) -> OcrPage:
+    """OCR one page image (BGR, BGRA or gray ndarray) into Lines in reading order."""
+    cfg = {**DEFAULTS, **(cfg or {})}
+    t0 = time.perf_counter()
     engine = get_engine(str(cfg["engine"]), cfg)
-    results = engine.read_blocks(prep.image, blocks, cfg, prep.char_height)
+    prep, blocks, results = _read(image, cfg, engine)
+    if prep.scale > 1 and cfg["upscale_check"]:
+        # upscaling can also change a reading (`比2005年` -> `比206年` at x3): the page is read
+        # at its own size too, and the upscaled reading kept only when the engine is surer of more text
+        plain = _read(image, {**cfg, "upscale": False}, engine)
+        if _sureness(plain[2]) >= _sureness(results):
+            prep, blocks, results = plain
     lines: list[Line] = []
     confs: list[float] = []
+    dropped = 0
     for k, (block, block_lines) in enumerate(zip(blocks, results, strict=True), start=1):
+        # a picture read as text (photo texture, a chart's strokes) comes back at a confidence
+        # no printed line has: kept out of the text flow, counted in the page stats
+        kept = [ol for ol in block_lines if ol.conf >= cfg["min_line_conf"]]
+        dropped += sum(len(ol.text) for ol in block_lines) - sum(len(ol.text) for ol in kept)
+        block_lines = kept
         if not block_lines:
             continue
         if lines:
             lines.append(Line("", (0, 0), page))
-        for ol in block_lines:
+        confs.extend(ol.conf for ol in block_lines)
+        groups = paragraphs(block_lines, block, prep.char_height) if cfg["join_wraps"] and not block.vertical \
+            else [[ol] for ol in block_lines]
+        for g, group in enumerate(groups):
+            if g:
+                lines.append(Line("", (0, 0), page))
+            ol = join_lines(group)
             bbox = [round(v / prep.scale) for v in ol.bbox]
-            lines.append(
-                Line(ol.text, (0, 0), page, round(ol.conf, 1), "headline" if block.vertical else "body",
-                     {"bbox": bbox, "block": k})
-            )
-            confs.append(ol.conf)
+            meta = {"bbox": bbox, "block": k}
+            if len(group) > 1:
+                meta["ocr_lines"] = len(group)
+            lines.append(Line(ol.text, (0, 0), page, round(ol.conf, 1), "headline" if block.vertical else "body", meta))
     mean = round(sum(confs) / len(confs), 1) if confs else None
     stats = {
         "page": page,
@@ -128,12 +177,51 @@ def ocr_page(image: np.ndarray, cfg: dict[str, Any] | None = None, page: int = 1
         "blocks": len(blocks),
         "vertical_blocks": sum(b.vertical for b in blocks),
         "lines": len(confs),
+        "low_conf_chars_dropped": dropped,
         "mean_conf": mean,
         "skew": round(prep.angle, 2),
         "scale": round(prep.scale, 2),
         "seconds": round(time.perf_counter() - t0, 3),
     }
     return OcrPage(lines, mean, stats)
+
+
+def paragraphs(lines: list[Any], block: Any, ch: float) -> list[list[Any]]:
+    """A block's lines grouped into paragraphs by geometry, the evidence print gives.
+
+    A line runs on into the next when it reaches the block's right edge (within
+    1.5 characters) and the next line is not indented (a first-line indent of a
+    character or more starts a paragraph) and follows at the usual line pitch.
+    A row of table cells (tab-separated) stays a line of its own.
+    """
+    if len(lines) < 2 or ch <= 0:
+        return [[ol] for ol in lines]
+    # the margins most lines keep (a picture label or a short line in the block moves neither)
+    right = float(np.percentile([ol.bbox[2] for ol in lines], 75))
+    left = float(np.percentile([ol.bbox[0] for ol in lines], 25))
+    pitches = sorted(b.bbox[1] - a.bbox[1] for a, b in zip(lines, lines[1:], strict=False))
+    pitch = pitches[len(pitches) // 2]
+    groups = [[lines[0]]]
+    for a, b in zip(lines, lines[1:], strict=False):
+        runs_on = (a.bbox[2] >= right - 1.5 * ch and b.bbox[0] < left + 0.8 * ch
+                   and b.bbox[1] - a.bbox[1] <= 1.3 * pitch and "\t" not in a.text + b.text)
+        if runs_on:
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    return groups
+
+
+def join_lines(group: list[Any]) -> Any:
+    """One OcrLine from a paragraph's lines (a space only between Latin words; confidence per character)."""
+    from .engines.base import OcrLine, join_words
+
+    if len(group) == 1:
+        return group[0]
+    n = sum(len(ol.text) for ol in group) or 1
+    return OcrLine(join_words([ol.text for ol in group]), sum(ol.conf * len(ol.text) for ol in group) / n,
+                   [min(o.bbox[0] for o in group), min(o.bbox[1] for o in group),
+                    max(o.bbox[2] for o in group), max(o.bbox[3] for o in group)])
 
 
 def _progress(total: int, cfg: dict[str, Any], desc: str) -> Any:

@@ -41,6 +41,16 @@ def join_words(words: list[str]) -> str:
     return out
 
 
+def cells(words: list[str], boxes: list[list[int]], ch: float) -> str:
+    """Join a row's pieces left to right; a gap over two characters wide is a cell border (tab)."""
+    parts: list[list[str]] = [[]]
+    for k, w in enumerate(words):
+        if k and ch > 0 and boxes[k][0] - boxes[k - 1][2] > 2 * ch:
+            parts.append([])
+        parts[-1].append(w)
+    return "\t".join(t for t in (join_words(p) for p in parts) if t)
+
+
 class Engine:
     """Base class: `read_blocks` gets the page image and its blocks in reading order."""
 

@@ -9,13 +9,14 @@ or right to left (vertical).
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import cv2
 import numpy as np
 
 from ..layout import Block
-from .base import Engine, OcrLine, join_words
+from .base import Engine, OcrLine, cells
 
 
 class RapidEngine(Engine):
@@ -29,7 +30,7 @@ class RapidEngine(Engine):
             raise RuntimeError("RapidOCR is not installed (pip install 'ocrclean[rapidocr]')") from None
         self.ocr = RapidOCR(params={
             "Global.log_level": "error",
-            "EngineConfig.onnxruntime.intra_op_num_threads": 1,  # parallelism comes from pages
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads(cfg),
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         })
 
@@ -52,15 +53,16 @@ class RapidEngine(Engine):
         image = _bgr(image)
         horizontal = [i for i, b in enumerate(blocks) if not b.vertical]
         if horizontal:
+            vboxes = [b for b in blocks if b.vertical]
             for ol in self.recognise(image):
-                if ol.text:
+                if ol.text and not any(_inside(ol.bbox, b) for b in vboxes):
                     i = _block_of(ol.bbox, blocks)
                     if not blocks[i].vertical:
                         out[i].append(ol)
         for i, b in enumerate(blocks):
             if b.vertical:
                 out[i] = [self._read_vertical(image, b)]
-        return [_order(lines, b.vertical) for lines, b in zip(out, blocks, strict=True)]
+        return [_order(lines, b.vertical, ch) for lines, b in zip(out, blocks, strict=True)]
 
     def _read_vertical(self, image: np.ndarray, b: Block) -> OcrLine:
         """Each glyph column recognised alone, turned as PP-OCR expects (its detector can merge
@@ -77,8 +79,21 @@ class RapidEngine(Engine):
         return OcrLine("".join(texts), conf, [b.x0, b.y0, b.x1, b.y1])
 
 
+def threads(cfg: dict[str, Any]) -> int:
+    """ONNX threads per engine: the cores given (`threads`, 0 = all) divided among the `jobs` workers."""
+    cores = int(cfg.get("threads") or 0) or os.cpu_count() or 1
+    return max(1, cores // max(1, int(cfg.get("jobs") or 1)))
+
+
 def _bgr(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR) if image.ndim == 2 else image
+
+
+def _inside(bbox: list[int], b: Block) -> bool:
+    """Most of the line lies in block `b` (a vertical headline, read on its own)."""
+    w = min(bbox[2], b.x1) - max(bbox[0], b.x0)
+    h = min(bbox[3], b.y1) - max(bbox[1], b.y0)
+    return w > 0 and h > 0 and w * h >= 0.5 * (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
 
 
 def _block_of(bbox: list[int], blocks: list[Block]) -> int:
@@ -96,8 +111,9 @@ def _block_of(bbox: list[int], blocks: list[Block]) -> int:
     return max(range(len(blocks)), key=lambda i: score(blocks[i]))
 
 
-def _order(lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
-    """Vertical: columns right to left. Horizontal: rows top to bottom, pieces of a row joined left to right."""
+def _order(lines: list[OcrLine], vertical: bool, ch: float = 0.0) -> list[OcrLine]:
+    """Vertical: columns right to left. Horizontal: rows top to bottom, pieces of a row joined left to right
+    (a tab between pieces more than two characters apart: table cells stay apart)."""
     if vertical:
         return [ol for ol in lines if ol.text]
     rows: list[list[OcrLine]] = []
@@ -112,7 +128,7 @@ def _order(lines: list[OcrLine], vertical: bool) -> list[OcrLine]:
         row.sort(key=lambda ol: ol.bbox[0])
         n = sum(len(ol.text) for ol in row) or 1
         merged.append(OcrLine(
-            join_words([ol.text for ol in row]),
+            cells([ol.text for ol in row], [ol.bbox for ol in row], ch),
             sum(ol.conf * len(ol.text) for ol in row) / n,
             [min(o.bbox[0] for o in row), min(o.bbox[1] for o in row),
              max(o.bbox[2] for o in row), max(o.bbox[3] for o in row)],

@@ -18,7 +18,7 @@ import numpy as np
 import pytesseract
 
 from ..layout import Block
-from .base import Engine, OcrLine, join_words
+from .base import Engine, OcrLine, cells, join_words
 
 os.environ["OMP_THREAD_LIMIT"] = "1"  # one thread per worker; pages run in parallel
 
@@ -35,9 +35,9 @@ def _data(img: np.ndarray, lang: str, config: str) -> dict[str, list]:
         os.unlink(path)
 
 
-def _lines(d: dict[str, list]) -> list[tuple[list[str], list[float], list[int]]]:
-    """Group Tesseract's words into its lines: (words, confidences, bbox) in its order."""
-    groups: dict[tuple[int, int, int], tuple[list[str], list[float], list[int]]] = {}
+def _lines(d: dict[str, list]) -> list[tuple[list[str], list[float], list[int], list[list[int]]]]:
+    """Group Tesseract's words into its lines: (words, confidences, bbox, word boxes) in its order."""
+    groups: dict[tuple[int, int, int], tuple[list[str], list[float], list[int], list[list[int]]]] = {}
     for i, word in enumerate(d["text"]):
         conf = float(d["conf"][i])
         if conf < 0 or not word.strip():
@@ -45,9 +45,10 @@ def _lines(d: dict[str, list]) -> list[tuple[list[str], list[float], list[int]]]
         key = (d["block_num"][i], d["par_num"][i], d["line_num"][i])
         x, y, w, h = d["left"][i], d["top"][i], d["width"][i], d["height"][i]
         if key not in groups:
-            groups[key] = ([], [], [x, y, x + w, y + h])
-        words, confs, box = groups[key]
+            groups[key] = ([], [], [x, y, x + w, y + h], [])
+        words, confs, box, wboxes = groups[key]
         words.append(word)
+        wboxes.append([x, y, x + w, y + h])
         confs.extend([conf] * len(word.strip()))
         box[:] = [min(box[0], x), min(box[1], y), max(box[2], x + w), max(box[3], y + h)]
     return list(groups.values())
@@ -67,7 +68,7 @@ class TesseractEngine(Engine):
         extra = str(cfg["tesseract_config"])
         horizontal = [i for i, b in enumerate(blocks) if not b.vertical]
         if horizontal:
-            self._read_stacked(image, blocks, horizontal, pad, f"--psm {cfg['psm']} {extra}", cfg["lang"], out)
+            self._read_stacked(image, blocks, horizontal, pad, f"--psm {cfg['psm']} {extra}", cfg["lang"], out, ch)
         vertical = [i for i, b in enumerate(blocks) if b.vertical]
         if vertical:
             self._read_vertical(image, blocks, vertical, cfg, f"--psm {cfg['vertical_psm']} {extra}", out)
@@ -114,7 +115,7 @@ class TesseractEngine(Engine):
                 b = blocks[i]
                 out[i].append(OcrLine(join_words(words[i]), sum(confs[i]) / len(confs[i]), [b.x0, b.y0, b.x1, b.y1]))
 
-    def _read_stacked(self, image, blocks, idx, pad, config, lang, out) -> None:
+    def _read_stacked(self, image, blocks, idx, pad, config, lang, out, ch=0.0) -> None:
         """Read the horizontal blocks `idx` in one call, stacked top to bottom."""
         width = max(blocks[i].width for i in idx) + 2 * pad
         height = sum(blocks[i].height + pad for i in idx) + pad
@@ -127,12 +128,12 @@ class TesseractEngine(Engine):
             canvas[y:y + b.height, pad:pad + b.width] = image[b.y0:b.y1, b.x0:b.x1]
             slots.append((i, y, y + b.height))
             y += b.height + pad
-        for words, confs, box in _lines(_data(canvas, lang, config)):
+        for words, confs, box, wboxes in _lines(_data(canvas, lang, config)):
             mid = (box[1] + box[3]) / 2
             i, top, _ = _slot(slots, mid)
             b = blocks[i]
             bbox = [box[0] - pad + b.x0, box[1] - top + b.y0, box[2] - pad + b.x0, box[3] - top + b.y0]
-            out[i].append(OcrLine(join_words(words), sum(confs) / len(confs), bbox))
+            out[i].append(OcrLine(cells(words, wboxes, ch), sum(confs) / len(confs), bbox))
 
 
 def _slot(slots: list[tuple[int, int, int]], mid: float) -> tuple[int, int, int]:
