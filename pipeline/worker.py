@@ -132,16 +132,21 @@ def process_and_write(path: str, config: Config, dest: tuple[str, str | None] | 
     the outputs here in the worker, so a pool writes in parallel rather than in its parent."""
     oc = process_path(path, config)
     if dest is not None and oc.ok:
-        from .batch import fsync_each_file, write_pair
+        from .batch import fsync_each_file, write_pair_or_fail
 
-        write_pair(oc, *dest, durable=fsync_each_file(config))
-        oc.text = None  # on disk now: no need to send it back to the parent
+        write_pair_or_fail(oc, *dest, durable=fsync_each_file(config))
+        oc.text = None  # on disk now (or failed): no need to send it back to the parent
     return oc
 
 
-def init_worker() -> None:
-    """Process-pool initializer: one OCR thread per worker, Ctrl-C handled by the parent."""
+def init_worker(parent: int | None = None) -> None:
+    """Process-pool initializer: one OCR thread per worker, Ctrl-C handled by the parent,
+    and death with the parent (`parent`: its pid), which a `kill -9` of it would
+    otherwise leave the worker blocked on its task queue forever."""
     global _IN_POOL_WORKER
+    from .children import die_with_parent
+
+    die_with_parent(parent)
     _IN_POOL_WORKER = True
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
