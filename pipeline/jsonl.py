@@ -4,6 +4,13 @@ One line in, one line out, in order, in constant memory: each record gets the
 clean text of `--field` and its quality fields, every other field is kept as
 is. A line that cannot be processed becomes an error record for that line (the
 stream goes on) and the command exits 2 at the end.
+
+"Kept as is" means byte for byte: the new fields are appended to the line's
+own text, never re-serialised, so `1e400`, long floats, key order, escapes and
+duplicate keys stay exactly as they were. A record that already has the
+output fields is refused (its line gets an error), not overwritten; so is one
+whose text field appears twice. Each record is cleaned under the per-document
+time limit, like a file in `run`.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from typing import IO, Any
 
 from .config import Config
 from .errors import OcrcleanError
-from .worker import pipeline_for
+from .worker import document_limit, pipeline_for
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 ERROR_FIELD = "ocrclean_error"
@@ -53,28 +60,62 @@ def quality_fields(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def process_record(line: bytes, lineno: int, config: Config, field: str, clean_field: str,
-                   quality_field: str) -> tuple[dict[str, Any], bool]:
-    """(record to write, ok) for one input line."""
+def _dump(value: Any) -> bytes:
+    """JSON as UTF-8; a lone surrogate (in an error message) written as its escape."""
+    text = json.dumps(value, ensure_ascii=False)
     try:
-        rec = json.loads(line)
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value).encode("ascii")
+
+
+def _appended(line: bytes, empty: bool, fields: dict[str, Any]) -> bytes:
+    """`line` (a JSON object's text) with `fields` added before its closing brace."""
+    body = line.rstrip()[:-1].rstrip()
+    extra = b", ".join(_dump(k) + b": " + _dump(v) for k, v in fields.items())
+    return body + (b"" if empty else b", ") + extra + b"}"
+
+
+def _error(lineno: int, message: str) -> dict[str, Any]:
+    return {ERROR_FIELD: {"line": lineno, "message": message[:300]}}
+
+
+def process_record(line: bytes, lineno: int, config: Config, field: str, clean_field: str,
+                   quality_field: str) -> tuple[bytes, bool]:
+    """(the line to write, ok) for one input line."""
+    outer: list[list[tuple[str, Any]]] = []
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        outer[:] = [pairs]  # objects are built innermost first: the last one is the record
+        return dict(pairs)
+
+    try:
+        rec = json.loads(line.decode("utf-8"), object_pairs_hook=pairs_hook)
+    except UnicodeDecodeError as e:
+        return _dump(_error(lineno, f"not valid UTF-8 (byte {e.start})")), False
     except (ValueError, RecursionError) as e:
-        return {ERROR_FIELD: {"line": lineno, "message": f"not valid JSON: {e}"[:300]}}, False
+        return _dump(_error(lineno, f"not valid JSON: {e}")), False
     if not isinstance(rec, dict):
-        return {ERROR_FIELD: {"line": lineno, "message": "not a JSON object"}}, False
+        return _dump(_error(lineno, "not a JSON object")), False
+    keys = [k for k, _ in outer[0]]
+
+    def fail(message: str) -> tuple[bytes, bool]:
+        return _appended(line, not keys, _error(lineno, message)), False
+
     value = rec.get(field)
     if not isinstance(value, str):
-        why = "missing" if field not in rec else f"not a string ({type(value).__name__})"
-        rec[ERROR_FIELD] = {"line": lineno, "message": f"field {field!r} is {why}"}
-        return rec, False
+        return fail(f"field {field!r} is " + ("missing" if field not in rec else f"not a string ({type(value).__name__})"))
+    if keys.count(field) > 1:
+        return fail(f"field {field!r} appears more than once: which one to clean is ambiguous")
+    for name, option in ((clean_field, "--clean-field"), (quality_field, "--quality-field")):
+        if name in rec:
+            return fail(f"the record already has a {name!r} field; refusing to overwrite it (choose another {option})")
     try:
-        res = pipeline_for(config).clean_text(value, source=f"<line {lineno}>")
+        with document_limit(config, f"<line {lineno}>"):
+            res = pipeline_for(config).clean_text(value, source=f"<line {lineno}>")
     except (OcrcleanError, RecursionError, MemoryError) as e:
-        rec[ERROR_FIELD] = {"line": lineno, "message": f"cannot clean: {e}"[:300]}
-        return rec, False
-    rec[clean_field] = res.text
-    rec[quality_field] = quality_fields(res.report)
-    return rec, True
+        return fail(f"cannot clean: {e}")
+    return _appended(line, not keys, {clean_field: res.text, quality_field: quality_fields(res.report)}), True
 
 
 def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text",
@@ -85,12 +126,12 @@ def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text
     n = bad = 0
     for lineno, (line, too_long) in enumerate(_lines(inp, max_line_bytes), start=1):
         if too_long:
-            rec, ok = {ERROR_FIELD: {"line": lineno, "message": f"line longer than {max_line_bytes} bytes"}}, False
+            text, ok = _dump(_error(lineno, f"line longer than {max_line_bytes} bytes")), False
         elif not line.strip():
             continue  # blank lines carry no record
         else:
-            rec, ok = process_record(line, lineno, config, field, clean_field, quality_field)
-        out.write(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+            text, ok = process_record(line, lineno, config, field, clean_field, quality_field)
+        out.write(text + b"\n")
         n += 1
         bad += not ok
     out.flush()

@@ -103,16 +103,26 @@ def hard_limit(seconds: float):
             sink.close()
 
 
+@contextmanager
+def document_limit(config: Config, what: str):
+    """The one time-limit policy of every command (run, check, clean, jsonl): the block
+    raises LimitExceeded naming `what` after `limits.max_seconds_per_document`, and in a
+    pool worker the watchdog ends a native call that never returns to Python."""
+    limit = float(config.section("limits")["max_seconds_per_document"])
+    try:
+        with hard_limit(limit), time_limit(limit, what):
+            yield
+    except _Timeout:  # the alarm landed just as the block ended
+        raise LimitExceeded(what, f"took longer than {limit:g} s (limits.max_seconds_per_document)") from None
+
+
 def process_path(path: str, config: Config) -> Outcome:
     """Clean the file at `path`; every expected failure becomes `Outcome.error`."""
     try:
         pipe = pipeline_for(config)
-        limit = float(config.section("limits")["max_seconds_per_document"])
-        with hard_limit(limit), time_limit(limit, path):
+        with document_limit(config, path):
             res = pipe.clean_file(path)
         return Outcome(path, res.text, res.report)
-    except _Timeout:  # the alarm landed just as the block ended
-        return Outcome(path, error=f"{path}: took longer than {limit:g} s (limits.max_seconds_per_document)")
     except InputError as e:
         return Outcome(path, error=f"{e.path}: {e.reason}")
     except OcrcleanError as e:
