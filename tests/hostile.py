@@ -198,6 +198,17 @@ def build_hostile(root: Path, *, big_mb: int = 20, repeat: int = 1_000_000, seed
         put(Case(name, "good", reference=_report(repr(name))), _report(repr(name)).encode())
     for raw in [b"gbk \xd5\xfe\xb8\xae.txt", b"latin1 caf\xe9.txt", b"latin1 caf\xe8.txt"]:
         put(Case(raw, "good", reference=_report(repr(raw))), _report(repr(raw)).encode())
+    # names that broke the whole batch (issue 14): 255 bytes, bytes that grow when made
+    # valid UTF-8, a terminal escape sequence, a file whose output a folder's outputs need
+    for raw in [b"n" * 251 + b".txt", b"\xb9\xfa" * 120 + b".txt", b"escape \x1b[2J\x1b]0;x\x07 \x9b31m.txt", b"a.md"]:
+        put(Case(raw, "good", reference=_report(repr(raw))), _report(repr(raw)).encode())
+    (root / "a.txt").mkdir()
+    put(Case("a.txt/b.txt", "good", reference=_report("a.txt/b")), _report("a.txt/b").encode())
+    import opencc
+
+    big5 = opencc.OpenCC("s2t").convert(_report("Big5 繁体"))
+    put(Case("big5.txt", "good", reference=big5, note="Big5 bytes; GB18030 decodes them too, into mojibake"),
+        big5.encode("big5"))
 
     # huge and nasty but valid text
     line = REPORT.replace("\n", "")
