@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -21,7 +20,6 @@ from typing import Any
 
 from . import __version__
 from .config import Config
-from .errors import OcrcleanError
 from .discover import (  # noqa: F401  (re-exported: the naming rules live in discover)
     MANIFEST,
     Task,
@@ -32,6 +30,7 @@ from .discover import (  # noqa: F401  (re-exported: the naming rules live in di
     safe_component,
 )
 from .emit import dump_json, sync_folder, write_atomic, write_problem
+from .errors import OcrcleanError
 from .worker import Outcome
 
 
