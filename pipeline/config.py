@@ -121,6 +121,8 @@ def _check_extends(parent: Any, origin: str) -> None:
         raise ConfigError(f"{origin}: extends must be a string (a config name or TOML file), not {_kind(parent)}")
 
 
+# settings whose values are of more than one type (their default shows only one)
+ALSO_ALLOWED: dict[str, tuple[type, ...]] = {"ocr.progress": (bool,)}  # "auto" | true | false
 _KINDS = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "a table"}
 
 
@@ -146,7 +148,7 @@ def check_types(given: dict[str, Any], defaults: dict[str, Any], where: str, ori
             continue
         default = defaults[key]
         name = f"{where}.{key}" if where else key
-        if not _same_type(value, default):
+        if not _same_type(value, default) and not isinstance(value, ALSO_ALLOWED.get(name, ())):
             raise ConfigError(f"{origin}: {name} must be {_kind(default)}, not {_kind(value)} ({value!r:.40})")
         if isinstance(default, dict):
             check_types(value, default, name, origin)
