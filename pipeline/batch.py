@@ -9,11 +9,8 @@ manifest. Output paths never escape the output folder.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
-import re
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -23,24 +20,18 @@ from typing import Any
 
 from . import __version__
 from .config import Config
-from .emit import dump_json, sync_folder, write_atomic
-from .ingest import INPUT_SUFFIXES
+from .discover import (  # noqa: F401  (re-exported: the naming rules live in discover)
+    MANIFEST,
+    Task,
+    collect_tasks,
+    inside,
+    output_paths,
+    output_rel,
+    safe_component,
+)
+from .emit import dump_json, sync_folder, write_atomic, write_problem
+from .errors import OcrcleanError
 from .worker import Outcome
-
-MANIFEST = "manifest.jsonl"
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
-
-
-@dataclass
-class Task:
-    """One input and where its outputs go (relative to the output folder)."""
-
-    path: Path
-    rel: Path  # output stem relative to --out, suffix not included
-
-    @property
-    def display(self) -> str:
-        return str(self.path)
 
 
 @dataclass
@@ -50,127 +41,17 @@ class BatchResult:
     cached: int = 0
     interrupted: bool = False
     below_min: list[str] = field(default_factory=list)
+    fatal: str | None = None  # why the whole run stopped (disk full): one line
 
     @property
     def exit_code(self) -> int:
         if self.interrupted:
             return 130
-        if self.errors:
+        if self.errors or self.fatal:
             return 2
         if self.below_min:
             return 1
         return 0
-
-
-def safe_component(name: str) -> str:
-    """A file-name component that is valid UTF-8 and cannot climb out of a folder."""
-    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    name = _UNSAFE.sub("_", name).strip()
-    if name in ("", ".", ".."):
-        name = "_"
-    return name
-
-
-def output_rel(path: Path, root: Path | None) -> Path:
-    """The output stem for `path`: its path under `root` (a given folder), else its name."""
-    rel = path.relative_to(root) if root is not None else Path(path.name)
-    parts = [safe_component(p) for p in rel.parts]
-    stem = parts[-1]
-    if "." in stem.lstrip("."):
-        stem = stem[: stem.rfind(".")]
-    parts[-1] = stem or "_"
-    return Path(*parts)
-
-
-def inside(child: Path, parent: Path, resolved: bool = False) -> bool:
-    """`child` lies in `parent` once symbolic links are followed (`resolved`: parent already is)."""
-    try:
-        child.resolve().relative_to(parent if resolved else parent.resolve())
-        return True
-    except (ValueError, OSError):
-        return False
-
-
-def collect_tasks(paths: Iterable[str | Path], out: Path) -> tuple[list[Task], list[str]]:
-    """Expand files and folders (recursively) into Tasks; errors are one line each."""
-    tasks: list[Task] = []
-    errors: list[str] = []
-    out_resolved = out.resolve()
-    for raw in paths:
-        p = Path(raw)
-        if not p.exists() and not p.is_symlink():
-            errors.append(f"{p}: no such file or directory")
-            continue
-        if p.is_dir():
-            found = 0
-            seen_dirs: set[tuple[int, int]] = set()
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=lambda e: errors.append(f"{e.filename}: {e.strerror}")):
-                d = Path(dirpath)
-                try:
-                    st = d.stat()
-                    if (st.st_dev, st.st_ino) in seen_dirs:
-                        dirnames[:] = []
-                        continue
-                    seen_dirs.add((st.st_dev, st.st_ino))
-                except OSError:
-                    pass
-                # never read our own output folder back in, never descend into hidden folders
-                dirnames[:] = sorted(
-                    n for n in dirnames if not n.startswith(".") and not inside(d / n, out_resolved)
-                )
-                for name in sorted(filenames):
-                    f = d / name
-                    if name.startswith(".") or f.suffix.lower() not in INPUT_SUFFIXES or not f.suffix:
-                        continue
-                    if name.endswith(".report.json") or name == MANIFEST:
-                        continue
-                    if f.is_symlink() and not f.exists():
-                        errors.append(f"{f}: {_link_problem(f)}")
-                        continue
-                    tasks.append(Task(f, output_rel(f, p)))
-                    found += 1
-            if found == 0:
-                errors.append(f"{p}: folder holds no input files ({', '.join(sorted(s for s in INPUT_SUFFIXES if s))})")
-        else:
-            tasks.append(Task(p, output_rel(p, None)))
-    # two inputs that would share an output name (a.txt and a.pdf) keep their suffix
-    by_rel: dict[Path, list[Task]] = {}
-    for t in tasks:
-        by_rel.setdefault(t.rel, []).append(t)
-    for rel, group in by_rel.items():
-        if len(group) > 1:
-            for i, t in enumerate(group):
-                suffix = safe_component(t.path.suffix.lstrip(".")) or str(i)
-                t.rel = rel.with_name(f"{rel.name}.{suffix}" if i or suffix else rel.name)
-    # names made equal by sanitising (`a\nb.txt` and `a_b.txt`) must not share an output
-    taken: set[Path] = set()
-    for t in tasks:
-        base, n = t.rel, 1
-        while t.rel in taken:
-            n += 1
-            t.rel = base.with_name(f"{base.name}.{n}")
-        taken.add(t.rel)
-    return tasks, errors
-
-
-def _link_problem(f: Path) -> str:
-    try:
-        f.stat()
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            return "symbolic link loop"
-    return "broken symbolic link (its target does not exist)"
-
-
-def output_paths(out: Path, rel: Path, out_resolved: Path | None = None) -> tuple[Path, Path]:
-    """DIR/<rel>.txt and DIR/<rel>.report.json; `out_resolved` saves resolving `out` again."""
-    txt = out / rel.parent / (rel.name + ".txt")
-    rep = out / rel.parent / (rel.name + ".report.json")
-    base = out_resolved or out.resolve()
-    for p in (txt, rep):
-        if not inside(p, base, resolved=True):
-            raise ValueError(f"output path {p} escapes {out}")
-    return txt, rep
 
 
 def file_sha256(path: Path) -> str | None:
@@ -186,10 +67,10 @@ def file_sha256(path: Path) -> str | None:
 
 def cached_report(task: Task, out: Path, config: Config) -> dict[str, Any] | None:
     """The previous report when the input bytes, config and version are unchanged."""
-    txt, rep = output_paths(out, task.rel)
-    if not (txt.is_file() and rep.is_file()):
-        return None
     try:
+        txt, rep = output_paths(out, task.rel)
+        if not (txt.is_file() and rep.is_file()):
+            return None
         report = json.loads(rep.read_text(encoding="utf-8"))
         same = (
             report["pipeline"]["config_digest"] == config.digest
@@ -211,7 +92,20 @@ def fsync_each_file(config: Config) -> bool:
 
 def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True, durable: bool = True) -> None:
     txt, rep = output_paths(out, task.rel)
-    write_pair(oc, str(txt), str(rep) if write_report else None, durable)
+    write_pair_or_fail(oc, str(txt), str(rep) if write_report else None, durable)
+
+
+def write_pair_or_fail(oc: Outcome, txt: str, rep: str | None, durable: bool = True) -> None:
+    """`write_pair`, a failure turned into this document's error (one line); a full disk
+    is also marked fatal (`extra["fatal"]`): the batch stops, nothing more can be written."""
+    try:
+        write_pair(oc, txt, rep, durable)
+    except OSError as e:
+        reason, fatal = write_problem(e)
+        oc.error = f"{oc.path}: cannot write its output {e.filename or txt}: {reason}"
+        oc.text = oc.report = None
+        if fatal:
+            oc.extra["fatal"] = f"{e.filename or txt}: {reason}; the run stopped"
 
 
 def write_pair(oc: Outcome, txt: str, rep: str | None, durable: bool = True) -> None:
@@ -250,19 +144,13 @@ def run_batch(
 
     config = apply_min_score(config, min_score)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OcrcleanError(f"{out}: cannot create the output folder: {write_problem(e)[0]}") from None
     tasks, errors = collect_tasks(paths, out)
     result = BatchResult(errors=list(errors))
-    inputs = {_real(t.path) for t in tasks}
-    out_resolved = out.resolve()
-    where = {str(t.path): output_paths(out, t.rel, out_resolved) for t in tasks}
-    safe: list[Task] = []
-    for t in tasks:
-        if any(_real(p) in inputs for p in where[str(t.path)]):
-            result.errors.append(f"{t.path}: refusing to overwrite an input with its output (choose another --out)")
-        else:
-            safe.append(t)
-    tasks = safe
+    tasks, where = _placed(tasks, out, result)
     by_path = {str(t.path): t for t in tasks}
     todo: list[Task] = []
     for t in tasks:
@@ -290,6 +178,7 @@ def run_batch(
         raise _Terminate()
 
     old = {sig: signal.signal(sig, on_stop) for sig in (signal.SIGTERM, signal.SIGINT)} if _main_thread() else {}
+    stream = None
     try:
         mapper = get_backend(backend)
         # where each output goes: the local backend's workers write their own (in parallel)
@@ -297,34 +186,70 @@ def run_batch(
         for t in todo:
             txt, rep = where[str(t.path)]
             dests[str(t.path)] = (str(txt), str(rep) if write_report else None)
-        for oc in mapper([str(t.path) for t in largest_first(todo)], config, jobs, dests=dests):
+        stream = mapper([str(t.path) for t in largest_first(todo)], config, jobs, dests=dests)
+        for oc in stream:
             task = by_path[oc.path]
             shield["writing"] = True
+            if oc.ok and not oc.extra.get("written"):
+                write_outcome(out, task, oc, write_report, durable)
             if oc.ok:
-                if not oc.extra.get("written"):
-                    write_outcome(out, task, oc, write_report, durable)
                 if below_min_score(oc.report):
                     result.below_min.append(oc.path)
+            elif oc.extra.get("fatal"):  # disk full: stop, one line says it all
+                result.fatal = oc.extra["fatal"]
             else:
                 result.errors.append(oc.error or f"{oc.path}: failed")
             result.outcomes.append(oc)
             shield["writing"] = False
             if shield["stopped"]:
                 raise _Terminate()
+            if result.fatal:
+                break
             if progress:
                 progress(1)
     except (KeyboardInterrupt, _Terminate):
         result.interrupted = True
     finally:
+        if hasattr(stream, "close"):
+            stream.close()  # stops the backend's workers now, not at garbage collection
         for sig, handler in old.items():
             signal.signal(sig, handler)
-    if todo and not durable:  # one flush for every file the run wrote, before the manifest
+    if todo and not durable and not result.fatal:  # one flush for every file the run wrote
         sync_folder(out)
     for oc in result.outcomes:
         if oc.extra.get("cached") and below_min_score(oc.report):
             result.below_min.append(oc.path)
-    write_manifest(out, tasks, result)
+    try:
+        write_manifest(out, tasks, result)
+    except OSError as e:
+        reason, fatal = write_problem(e)
+        line = f"{out / MANIFEST}: cannot write the manifest: {reason}"
+        if fatal and not result.fatal:
+            result.fatal = line
+        elif not fatal:
+            result.errors.append(line)
     return result
+
+
+def _placed(tasks: list[Task], out: Path, result: BatchResult) -> tuple[list[Task], dict[str, tuple[Path, Path]]]:
+    """The tasks whose outputs can be written, with their output paths; the others become
+    one error line each (an output that would overwrite an input, or leave `out` through a
+    symbolic link inside it)."""
+    inputs = {_real(t.path) for t in tasks}
+    out_resolved = out.resolve()
+    where: dict[str, tuple[Path, Path]] = {}
+    safe: list[Task] = []
+    for t in tasks:
+        try:
+            where[str(t.path)] = pair = output_paths(out, t.rel, out_resolved)
+        except ValueError:
+            result.errors.append(f"{t.path}: its output would leave {out} through a symbolic link inside it; not processed")
+            continue
+        if any(_real(p) in inputs for p in pair):
+            result.errors.append(f"{t.path}: refusing to overwrite an input with its output (choose another --out)")
+        else:
+            safe.append(t)
+    return safe, where
 
 
 def largest_first(tasks: list[Task]) -> list[Task]:

@@ -4,12 +4,17 @@
 pipeline is idempotent, so a cleaned file stays clean). Problems print as
 `path:line: kind: message`, the format editors and pre-commit users know.
 `--fix` rewrites files in place (the `ocrclean-fix` hook) and, like
-`end-of-file-fixer`, fails when it changed something.
+`end-of-file-fixer`, fails when it changed something; a symbolic link is
+written through (its target changes, the link stays).
+
+A file is read with the same checks as `run` (a regular file, under
+`limits.max_text_bytes`), and cleaning plus comparing run under the same
+per-document time limit (`worker.document_limit`). The comparison is a line
+diff of near-linear cost (`linediff`), not difflib's cubic worst case.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,8 +23,9 @@ from typing import Any
 from .config import Config
 from .emit import dump_json, write_atomic
 from .errors import OcrcleanError
-from .ingest import TEXT_SUFFIXES
-from .worker import pipeline_for, time_limit
+from .ingest import TEXT_SUFFIXES, read_document
+from .linediff import opcodes
+from .worker import document_limit, pipeline_for
 
 MAX_PROBLEMS_PER_FILE = 20
 
@@ -156,8 +162,7 @@ def diff_problems(raw: bytes, clean: str) -> list[Problem]:
         return probs  # every line would differ: the encoding is the one problem to report
     old = text.split("\n")
     new = clean.split("\n")
-    sm = difflib.SequenceMatcher(None, [_key(s) for s in old], [_key(s) for s in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([_key(s) for s in old], [_key(s) for s in new]):
         blank = not any(s.strip() for s in old[i1:i2] + new[j1:j2])
         if tag == "insert" and blank and i1 == len(old):
             probs.append(Problem(len(old), "bytes", "no newline at end of file"))
@@ -176,6 +181,32 @@ def diff_problems(raw: bytes, clean: str) -> list[Problem]:
     return probs
 
 
+def _compare(fc: FileCheck, raw: bytes, res: Any) -> None:
+    """Fill `fc` from the cleaning result: score, and the problems when `raw` is not clean."""
+    fc.score = float(res.report["quality"]["score"])
+    fc.grade = res.report["quality"].get("grade")
+    fc.removed = res.report["removed"]
+    if res.report["source"]["kind"] != "text":
+        fc.error = f"{fc.path}: only text files have a clean form (this is {res.report['source']['kind']})"
+        return
+    if raw != res.text.encode("utf-8"):
+        fc.clean = False
+        fc.problems = diff_problems(raw, res.text)
+        if len(fc.problems) > MAX_PROBLEMS_PER_FILE:
+            more = len(fc.problems) - MAX_PROBLEMS_PER_FILE
+            fc.problems = fc.problems[:MAX_PROBLEMS_PER_FILE]
+            fc.problems.append(Problem(fc.problems[-1].line, "more", f"{more} more change(s) not shown"))
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Replace the file at `path` atomically, keeping its mode; a symbolic link is followed
+    (its target is rewritten and the link stays a link)."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    mode = target.stat().st_mode & 0o7777
+    write_atomic(target, data)
+    os.chmod(target, mode)
+
+
 def check_file(
     path: Path,
     config: Config,
@@ -190,36 +221,26 @@ def check_file(
     config = apply_min_score(config, min_score)
     fc = FileCheck(str(path))
     try:
-        raw = path.read_bytes()
-        limit = float(config.section("limits")["max_seconds_per_document"])
-        with time_limit(limit, str(path)):
-            res = pipeline_for(config).clean_file(path)
+        with document_limit(config, str(path)):
+            doc, raw = read_document(path, config)  # regular files under the size limit only
+            res = pipeline_for(config).process(doc, raw)
+            _compare(fc, raw, res)
     except OcrcleanError as e:
         fc.error = f"{path}: {getattr(e, 'reason', None) or e}"
         return fc
     except OSError as e:
         fc.error = f"{path}: cannot read: {e.strerror or e}"
         return fc
-    fc.score = float(res.report["quality"]["score"])
-    fc.grade = res.report["quality"].get("grade")
-    fc.passed = not below_min_score(res.report)
-    fc.removed = res.report["removed"]
-    clean_bytes = res.text.encode("utf-8")
-    if res.report["source"]["kind"] != "text":
-        fc.error = f"{path}: only text files have a clean form (this is {res.report['source']['kind']})"
+    if fc.error:
         return fc
-    if raw != clean_bytes:
-        fc.clean = False
-        fc.problems = diff_problems(raw, res.text)
-        if len(fc.problems) > MAX_PROBLEMS_PER_FILE:
-            more = len(fc.problems) - MAX_PROBLEMS_PER_FILE
-            fc.problems = fc.problems[:MAX_PROBLEMS_PER_FILE]
-            fc.problems.append(Problem(fc.problems[-1].line, "more", f"{more} more change(s) not shown"))
-        if fix:
-            mode = path.stat().st_mode & 0o7777
-            write_atomic(path, clean_bytes)
-            os.chmod(path, mode)
-            fc.fixed = True
+    fc.passed = not below_min_score(res.report)
+    if fix and not fc.clean:
+        try:
+            _write_through(path, res.text.encode("utf-8"))
+        except OSError as e:
+            fc.error = f"{path}: cannot write the fixed file: {e.strerror or e}"
+            return fc
+        fc.fixed = True
     if not fc.passed:
         q = res.report["quality"]
         comps = q.get("components") or {}

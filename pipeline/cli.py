@@ -10,6 +10,7 @@ Exit codes (stable, documented in the README):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,9 @@ EXIT_OK, EXIT_BELOW, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def one_line(msg: str) -> str:
-    """`msg` on one line: control characters (a newline in a file name) shown escaped."""
-    return "".join(repr(c)[1:-1] if c < " " or c == "\x7f" else c for c in msg)
+    """`msg` on one line and inert on a terminal: control characters (a newline or an
+    escape sequence in a file name; C0, DEL and C1) shown escaped."""
+    return "".join(repr(c)[1:-1] if c < " " or "\x7f" <= c <= "\x9f" else c for c in msg)
 
 
 def _fmt(prog: str) -> argparse.HelpFormatter:
@@ -113,6 +115,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_summary(res, min_score=args.min_score)
     for line in res.errors:
         print(f"ocrclean: error: {one_line(line)}", file=sys.stderr)
+    if res.fatal:
+        print(f"ocrclean: error: {one_line(res.fatal)}", file=sys.stderr)
     if res.interrupted:
         print("ocrclean: interrupted; finished outputs are complete and will be reused by the next run", file=sys.stderr)
     return res.exit_code
@@ -123,10 +127,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
     from .emit import dump_json, write_atomic
 
     pipe = Pipeline(config_from_args(args))
-    if args.file == "-":
-        res = pipe.clean_bytes(sys.stdin.buffer.read(), "<stdin>")
-    else:
-        res = pipe.clean_file(args.file)
+    if args.report not in (None, "-") and args.file != "-" and _same_file(args.file, args.report):
+        raise OcrcleanError(f"{args.report}: --report names the input file; refusing to overwrite it")
+    from .worker import document_limit
+
+    name = "<stdin>" if args.file == "-" else args.file
+    data = _read_stdin(int(pipe.config.section("limits")["max_text_bytes"])) if args.file == "-" else None
+    with document_limit(pipe.config, name):  # the same limits as `run`
+        res = pipe.clean_bytes(data, name) if data is not None else pipe.clean_file(args.file)
     sys.stdout.buffer.write(res.text.encode("utf-8"))
     sys.stdout.flush()
     if args.report == "-":
@@ -134,6 +142,24 @@ def cmd_clean(args: argparse.Namespace) -> int:
     elif args.report:
         write_atomic(Path(args.report), dump_json(res.report))
     return EXIT_OK
+
+
+def _read_stdin(limit: int) -> bytes:
+    """Standard input, refused past `limit` bytes (`limits.max_text_bytes`) without reading on."""
+    from .errors import LimitExceeded
+
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise LimitExceeded("<stdin>", f"input is over the limit of {limit} bytes (limits.max_text_bytes)")
+    return data
+
+
+def _same_file(a: str, b: str) -> bool:
+    """`a` and `b` are one file (through links), or would be once `b` is created."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,10 @@
 A config names the stages to run, in order, and each stage's settings; plus
 the `limits`, `quality`, `ocr` and `pdf` sections. A config may say
 `extends = "default"` and override only what differs. Every key is checked
-against the defaults its owner declares: an unknown key is a `ConfigError`.
+against the defaults its owner declares: an unknown key is a `ConfigError`,
+and so is a value whose type differs from its default's (numbers: int or
+float alike), named by its key and the type expected, so a wrong value fails
+at load with one line instead of deep inside a stage.
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ def _read(ref: str | Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
     own_name = data.get("name", path.stem)
     parent = data.pop("extends", None)
+    _check_extends(parent, str(path))
     if parent:
         if parent in seen:
             raise ConfigError(f"{path}: config inheritance loop through {parent!r}")
@@ -112,10 +116,56 @@ def _read(ref: str | Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
     return data
 
 
+def _check_extends(parent: Any, origin: str) -> None:
+    if parent is not None and not isinstance(parent, str):
+        raise ConfigError(f"{origin}: extends must be a string (a config name or TOML file), not {_kind(parent)}")
+
+
+# settings whose values are of more than one type (their default shows only one)
+ALSO_ALLOWED: dict[str, tuple[type, ...]] = {"ocr.progress": (bool,)}  # "auto" | true | false
+_KINDS = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "a table"}
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _same_type(value: Any, default: Any) -> bool:
+    if default is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def check_types(given: dict[str, Any], defaults: dict[str, Any], where: str, origin: str) -> None:
+    """ConfigError naming the first key of `given` whose value's type is not its default's
+    (tables checked key by key, lists element by element against the default's first)."""
+    for key, value in given.items():
+        if key not in defaults:
+            continue
+        default = defaults[key]
+        name = f"{where}.{key}" if where else key
+        if not _same_type(value, default) and not isinstance(value, ALSO_ALLOWED.get(name, ())):
+            raise ConfigError(f"{origin}: {name} must be {_kind(default)}, not {_kind(value)} ({value!r:.40})")
+        if isinstance(default, dict):
+            check_types(value, default, name, origin)
+        elif isinstance(default, list) and default:
+            for i, item in enumerate(value):
+                if not _same_type(item, default[0]):
+                    raise ConfigError(f"{origin}: {name}[{i}] must be {_kind(default[0])}, not {_kind(item)} ({item!r:.40})")
+
+
 def validate(data: dict[str, Any], origin: str = "config") -> Config:
     unknown = set(data) - _TOP
     if unknown:
         raise ConfigError(f"{origin}: unknown top-level key(s): {', '.join(sorted(unknown))}")
+    check_types({k: data[k] for k in ("name", "description") if k in data}, {"name": "", "description": ""}, "", origin)
+    for sec in ("pipeline", "stages"):
+        if sec in data and not isinstance(data[sec], dict):
+            raise ConfigError(f"{origin}: [{sec}] must be a table, not {_kind(data[sec])}")
     order = data.get("pipeline", {}).get("stages")
     extra = set(data.get("pipeline", {})) - {"stages"}
     if extra:
@@ -142,6 +192,9 @@ def validate(data: dict[str, Any], origin: str = "config") -> Config:
                 f"{origin}: unknown key(s) in [stages.{name}]: {', '.join(sorted(bad))} "
                 f"(known: {', '.join(sorted(spec.defaults)) or 'none'})"
             )
+        if not isinstance(over, dict):
+            raise ConfigError(f"{origin}: [stages.{name}] must be a table, not {_kind(over)}")
+        check_types(over, spec.defaults, f"stages.{name}", origin)
         settings[name] = {**spec.defaults, **over}
     sections: dict[str, dict[str, Any]] = {}
     for sec in ("limits", "output", *_OWNED):
@@ -154,6 +207,7 @@ def validate(data: dict[str, Any], origin: str = "config") -> Config:
             bad = set(data[sec]) - set(defaults)
             if bad:
                 raise ConfigError(f"{origin}: unknown key(s) in [{sec}]: {', '.join(sorted(bad))}")
+            check_types(data[sec], defaults, sec, origin)
         if sec == "output" and data[sec].get("fsync", "batch") not in FSYNC_MODES:
             raise ConfigError(f"{origin}: [output] fsync must be one of {', '.join(FSYNC_MODES)}")
         sections[sec] = dict(data[sec])
@@ -169,6 +223,7 @@ def load_config(ref: str | Path | dict[str, Any] | Config | None = None) -> Conf
     if isinstance(ref, dict):
         data = dict(ref)
         parent = data.pop("extends", None)
+        _check_extends(parent, "config")
         if parent:
             data = _merge(_read(parent), data)
             data["name"] = str(ref.get("name", parent))

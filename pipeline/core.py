@@ -7,6 +7,7 @@ batch backend, so there is exactly one code path from input to output.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ class _NonWsCache(dict):
 
 
 _TEXT = attrgetter("text")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Pipeline:
@@ -115,8 +117,11 @@ class Pipeline:
 
     # -- entry points ---------------------------------------------------
     def clean_text(self, text: str, source: str = "<text>") -> Result:
-        """Clean a str already in memory."""
+        """Clean a str already in memory. A lone surrogate (from a JSON `\\ud800` escape or
+        a surrogateescape decode) is no character: it becomes U+FFFD, as undecodable bytes do."""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not text.isascii():
+            text = _LONE_SURROGATE.sub("\ufffd", text)
         doc = Document.from_text(text, source=source, kind="text")
         raw = text.encode("utf-8")
         return self.process(doc, raw)

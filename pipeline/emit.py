@@ -4,11 +4,13 @@ A batch writes its files without the per-file fsync and flushes their
 filesystem once at the end (`sync_folder`): two workers each calling fsync
 queue on the filesystem journal, which cost `--jobs 2` a tenth of its speed.
 Each file is still replaced by one rename, so a reader, an interrupt or a
-killed worker never sees half a file.
+killed worker never sees half a file. A new file gets the mode any other
+program would give it (0666 less the umask), not mkstemp's 0600.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -27,6 +29,7 @@ def atomic_writer(path: Path, buffering: int = -1, durable: bool = True) -> Iter
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb", buffering=buffering) as fh:
             yield fh
             fh.flush()
@@ -39,6 +42,33 @@ def atomic_writer(path: Path, buffering: int = -1, durable: bool = True) -> Iter
         except OSError:
             pass
         raise
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it (Linux /proc; elsewhere set and restored)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# a write that fails with these stops a batch: every later output would fail the same way
+FULL_DISK = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def write_problem(e: OSError) -> tuple[str, bool]:
+    """(one-line reason, whether it is fatal for a whole run) for a failed write."""
+    if e.errno in FULL_DISK:
+        return "no space left on the device (disk full or quota exceeded)", True
+    if e.errno == errno.ENAMETOOLONG:
+        return "file name too long for the output file system", False
+    return (e.strerror or str(e)), False
 
 
 def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:

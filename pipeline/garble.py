@@ -17,6 +17,11 @@ deterministically, and cached under ~/.cache/ocrclean as compact numpy arrays;
 scoring is vectorised (no per-character Python loop), so a whole document is
 scored in a few tens of milliseconds.
 
+Threads may share the model: its lazily built tables are built under one lock
+and published only when complete. A cache file that does not hold the arrays
+the model needs, with matching shapes and types (truncated, garbage, another
+version), is rebuilt rather than trusted.
+
 `fluency(text)` is the mean natural-log probability per CJK character. The
 national corpus scores -4.8 per paragraph (min -5.84 over 3512 paragraphs of
 20+ characters); the same paragraphs with their characters shuffled -7.25
@@ -33,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +62,9 @@ def is_cjk_array(cp: np.ndarray) -> np.ndarray:
         | ((cp >= 0xF900) & (cp <= 0xFAFF))
         | ((cp >= 0x20000) & (cp <= 0x3134F))
     )
+
+
+_LOCK = threading.RLock()  # builds the lazy tables (and the model) once, whatever the threads
 
 
 class _Model:
@@ -94,15 +103,22 @@ class _Model:
             placed[win] = True
             todo = todo[~placed[todo]]
             h[todo] = (h[todo] + np.uint64(1)) & self._mask
-        self._table, self._slot_val = table, slot_val
+        self._table = table
+        self._slot_val = slot_val  # last: its presence says the hash is complete
 
     def _hash(self, key: np.ndarray) -> np.ndarray:
         return ((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)) & self._mask
 
+    def _ensure(self, attr: str, build) -> None:
+        """Run `build` once, under the lock, unless `attr` is already there."""
+        if not hasattr(self, attr):
+            with _LOCK:
+                if not hasattr(self, attr):
+                    build()
+
     def _bigram_cond(self, key: np.ndarray) -> np.ndarray:
         """c(p c)/c(p) for each key, 0 where the bigram is unknown."""
-        if not hasattr(self, "_table"):
-            self._build_hash()
+        self._ensure("_slot_val", self._build_hash)
         out = np.zeros(key.shape, dtype=np.float32)
         h = self._hash(key)
         todo = np.arange(key.size)
@@ -143,8 +159,7 @@ class _Model:
         gather and a log per character (float32, the precision of the tables; 16 MB).
         Row N holds a run's first character (log start), row N+1 and column N are NaN:
         a predecessor or character outside the matrix, computed the long way."""
-        if not hasattr(self, "_mat"):
-            self._build_dense()
+        self._build_dense()
         n = _DENSE_N
         top = np.full(n, -1, dtype=np.int64)
         live = np.flatnonzero(self._rank < n)
@@ -157,14 +172,13 @@ class _Model:
         del self._mat  # only this table reads it (16 MB less in every process)
         lmat[:n, :n] = np.log(np.maximum(p, _FLOOR))
         lmat[n, :n] = np.log(np.maximum(start, _FLOOR))
-        self._lmat = lmat.ravel()
         self._lstart = np.log(np.maximum(self._dense_start, _FLOOR))
         self._row = np.where(self._rank < n, self._rank, n + 1).astype(np.int32) * np.int32(n + 1)
+        self._lmat = lmat.ravel()  # last: its presence says every dense table is complete
 
     def _logp_bmp(self, prev: np.ndarray, cur: np.ndarray, first: np.ndarray) -> np.ndarray:
         """`logp` for BMP code points from the dense tables (bigrams only where needed)."""
-        if not hasattr(self, "_lmat"):
-            self._build_log_dense()
+        self._ensure("_lmat", self._build_log_dense)
         row = np.where(first, np.int32(_DENSE_N * (_DENSE_N + 1)), self._row[prev])
         return self._logp_gather(prev, cur, first, row, self._rank[cur])
 
@@ -176,8 +190,7 @@ class _Model:
         prev[1:] = cur[:-1]
         if not cur.size or int(cur.max()) >= 0x10000:
             return self.logp(prev, cur, first)
-        if not hasattr(self, "_lmat"):
-            self._build_log_dense()
+        self._ensure("_lmat", self._build_log_dense)
         row = self._row[prev]
         row[first] = _DENSE_N * (_DENSE_N + 1)
         return self._logp_gather(prev, cur, first, row, self._rank[cur])
@@ -221,10 +234,8 @@ def warm() -> _Model:
     """The model with every lazily built table built (the dense log matrix and the
     bigram hash): a process pool forks after this, so no worker builds them again."""
     m = model()
-    if not hasattr(m, "_lmat"):
-        m._build_log_dense()
-    if not hasattr(m, "_table"):
-        m._build_hash()
+    m._ensure("_lmat", m._build_log_dense)
+    m._ensure("_slot_val", m._build_hash)
     return m
 
 
@@ -283,17 +294,36 @@ def _cache_file(dict_path: Path) -> Path:
     return base / f"garble-v{_CACHE_VERSION}-{h}.npz"
 
 
+_ARRAYS = {"cps": np.uint32, "log_start": np.float32, "end_ratio": np.float32, "keys": np.uint64, "cond": np.float32}
+
+
+def _load_cache(cf: Path) -> dict[str, np.ndarray] | None:
+    """The arrays in cache file `cf`, or None when it is missing or not what `_build` wrote."""
+    try:
+        with np.load(cf, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in _ARRAYS}
+    except Exception:  # noqa: BLE001  (zip, EOF, value, key errors: any of them means rebuild)
+        return None
+    ok = all(a.ndim == 1 and a.dtype == _ARRAYS[k] for k, a in arrays.items())
+    ok = ok and arrays["cps"].size > 0 and arrays["keys"].size > 0
+    ok = ok and arrays["log_start"].size == arrays["end_ratio"].size == arrays["cps"].size
+    ok = ok and arrays["cond"].size == arrays["keys"].size and int(arrays["cps"].max()) < 0x110000
+    return arrays if ok else None
+
+
 @lru_cache(maxsize=1)
 def model() -> _Model:
     """The model, built from jieba's dictionary at first use and cached on disk."""
+    with _LOCK:
+        return _load_model()
+
+
+def _load_model() -> _Model:
     dp = _dict_path()
     cf = _cache_file(dp)
-    if cf.exists():
-        try:
-            with np.load(cf) as z:
-                return _Model({k: z[k] for k in z.files})
-        except (OSError, ValueError, KeyError):
-            pass  # a corrupt cache is rebuilt
+    arrays = _load_cache(cf)
+    if arrays is not None:
+        return _Model(arrays)
     arrays = _build(dp)
     try:
         cf.parent.mkdir(parents=True, exist_ok=True)

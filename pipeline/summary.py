@@ -83,7 +83,9 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
         table.add_column(col, justify=just, overflow="fold", ratio=4 if col == "file" else None)
     from rich.markup import escape
 
-    rows = [{k: escape(v) if isinstance(v, str) else v for k, v in r.items()} for r in summary_rows(res, min_score)]
+    from .cli import one_line  # file names may hold escape sequences: never raw to a terminal
+
+    rows = [{k: escape(one_line(v)) if isinstance(v, str) else v for k, v in r.items()} for r in summary_rows(res, min_score)]
     for row in rows[:MAX_ROWS]:
         if "error" in row:
             table.add_row(row["file"], "", "", "", "", "", "", f"[red]{row['error']}[/red]")

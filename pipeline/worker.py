@@ -103,16 +103,26 @@ def hard_limit(seconds: float):
             sink.close()
 
 
+@contextmanager
+def document_limit(config: Config, what: str):
+    """The one time-limit policy of every command (run, check, clean, jsonl): the block
+    raises LimitExceeded naming `what` after `limits.max_seconds_per_document`, and in a
+    pool worker the watchdog ends a native call that never returns to Python."""
+    limit = float(config.section("limits")["max_seconds_per_document"])
+    try:
+        with hard_limit(limit), time_limit(limit, what):
+            yield
+    except _Timeout:  # the alarm landed just as the block ended
+        raise LimitExceeded(what, f"took longer than {limit:g} s (limits.max_seconds_per_document)") from None
+
+
 def process_path(path: str, config: Config) -> Outcome:
     """Clean the file at `path`; every expected failure becomes `Outcome.error`."""
     try:
         pipe = pipeline_for(config)
-        limit = float(config.section("limits")["max_seconds_per_document"])
-        with hard_limit(limit), time_limit(limit, path):
+        with document_limit(config, path):
             res = pipe.clean_file(path)
         return Outcome(path, res.text, res.report)
-    except _Timeout:  # the alarm landed just as the block ended
-        return Outcome(path, error=f"{path}: took longer than {limit:g} s (limits.max_seconds_per_document)")
     except InputError as e:
         return Outcome(path, error=f"{e.path}: {e.reason}")
     except OcrcleanError as e:
@@ -132,16 +142,21 @@ def process_and_write(path: str, config: Config, dest: tuple[str, str | None] | 
     the outputs here in the worker, so a pool writes in parallel rather than in its parent."""
     oc = process_path(path, config)
     if dest is not None and oc.ok:
-        from .batch import fsync_each_file, write_pair
+        from .batch import fsync_each_file, write_pair_or_fail
 
-        write_pair(oc, *dest, durable=fsync_each_file(config))
-        oc.text = None  # on disk now: no need to send it back to the parent
+        write_pair_or_fail(oc, *dest, durable=fsync_each_file(config))
+        oc.text = None  # on disk now (or failed): no need to send it back to the parent
     return oc
 
 
-def init_worker() -> None:
-    """Process-pool initializer: one OCR thread per worker, Ctrl-C handled by the parent."""
+def init_worker(parent: int | None = None) -> None:
+    """Process-pool initializer: one OCR thread per worker, Ctrl-C handled by the parent,
+    and death with the parent (`parent`: its pid), which a `kill -9` of it would
+    otherwise leave the worker blocked on its task queue forever."""
     global _IN_POOL_WORKER
+    from .children import die_with_parent
+
+    die_with_parent(parent)
     _IN_POOL_WORKER = True
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -198,6 +198,17 @@ def build_hostile(root: Path, *, big_mb: int = 20, repeat: int = 1_000_000, seed
         put(Case(name, "good", reference=_report(repr(name))), _report(repr(name)).encode())
     for raw in [b"gbk \xd5\xfe\xb8\xae.txt", b"latin1 caf\xe9.txt", b"latin1 caf\xe8.txt"]:
         put(Case(raw, "good", reference=_report(repr(raw))), _report(repr(raw)).encode())
+    # names that broke the whole batch (issue 14): 255 bytes, bytes that grow when made
+    # valid UTF-8, a terminal escape sequence, a file whose output a folder's outputs need
+    for raw in [b"n" * 251 + b".txt", b"\xb9\xfa" * 120 + b".txt", b"escape \x1b[2J\x1b]0;x\x07 \x9b31m.txt", b"a.md"]:
+        put(Case(raw, "good", reference=_report(repr(raw))), _report(repr(raw)).encode())
+    (root / "a.txt").mkdir()
+    put(Case("a.txt/b.txt", "good", reference=_report("a.txt/b")), _report("a.txt/b").encode())
+    import opencc
+
+    big5 = opencc.OpenCC("s2t").convert(_report("Big5 繁体"))
+    put(Case("big5.txt", "good", reference=big5, note="Big5 bytes; GB18030 decodes them too, into mojibake"),
+        big5.encode("big5"))
 
     # huge and nasty but valid text
     line = REPORT.replace("\n", "")
@@ -218,6 +229,12 @@ def build_hostile(root: Path, *, big_mb: int = 20, repeat: int = 1_000_000, seed
     put(Case("encrypted.pdf", "bad", r"encrypt|password"), pdf_latin(password="secret"))
     put(Case("10000 blank pages.pdf", "bad", r"pages|max_pdf_pages"), pdf_many_blank_pages(10_000))
     put(Case("bomb.pdf", "tough", r"decompress|expand|too large|limit|memory|bomb|no text|empty"), pdf_bomb())
+    from hostile_pdf import bomb_hex_flate, bomb_window14  # here: hostile_pdf imports this module
+
+    put(Case("bomb zlib window 14.pdf", "bad", r"decompression bomb|inflates|max_stream_bytes|decoded"),
+        bomb_window14(512 << 20))
+    put(Case("bomb hex flate.pdf", "bad", r"decompression bomb|inflates|max_stream_bytes|decoded"),
+        bomb_hex_flate(512 << 20))
 
     # images
     put(Case("zero bytes.png", "bad", r"empty|image|cannot|identify"), b"")

@@ -55,6 +55,19 @@ class Run:
     before: dict[bytes, str]
     after: dict[bytes, str]
     manifest: list[dict]
+    leftovers: list[str]  # processes of the run still alive after it ended
+
+
+def marked_processes(mark: str) -> list[psutil.Process]:
+    """Live processes whose environment carries OCRCLEAN_TEST_MARK=`mark`."""
+    found = []
+    for p in psutil.process_iter(["pid"]):
+        try:
+            if p.environ().get("OCRCLEAN_TEST_MARK") == mark and p.status() != psutil.STATUS_ZOMBIE:
+                found.append(p)
+        except (psutil.Error, OSError):
+            continue
+    return found
 
 
 def snapshot(root: Path, skip: Path | None = None) -> dict[bytes, str]:
@@ -84,9 +97,9 @@ def snapshot(root: Path, skip: Path | None = None) -> dict[bytes, str]:
     return out
 
 
-def run_watched(cmd: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, float, int, int]:
+def run_watched(cmd: list[str], cwd: Path, timeout: float, mark: str = "") -> tuple[int, str, str, float, int, int]:
     """Run `cmd`, polling the memory (PSS) of its whole process tree."""
-    env = {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "200"}
+    env = {**os.environ, "PYTHONUTF8": "1", "COLUMNS": "200", "OCRCLEAN_TEST_MARK": mark}
     env.pop("OCRCLEAN_DEBUG", None)
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.monotonic()
@@ -133,16 +146,25 @@ def hostile_run(tmp_path_factory) -> Run:
     cfg = base / "hostile.toml"  # beside, not inside, the input folder
     cfg.write_text(f'extends = "default"\n[limits]\nmax_seconds_per_document = {SECONDS_PER_DOCUMENT}\n', encoding="utf-8")
     before = snapshot(h.root, skip=h.out)
+    mark = f"hostile-{os.getpid()}-{time.time_ns()}"
     rc, out, err, elapsed, peak, child = run_watched(
         [*OCRCLEAN, "run", str(h.root), "--out", str(h.out), "--config", str(cfg), "--jobs", "2"],
-        cwd=base, timeout=RUN_LIMIT_S * 3,
+        cwd=base, timeout=RUN_LIMIT_S * 3, mark=mark,
     )
+    time.sleep(0.5)
+    leftovers = marked_processes(mark)
+    names = [f"{p.name()}[{p.pid}]" for p in leftovers]
+    for p in leftovers:  # never leave them running, whatever the test says
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
     after = snapshot(h.root, skip=h.out)
     manifest_path = h.out / "manifest.jsonl"
     manifest = [json.loads(x) for x in manifest_path.read_text(encoding="utf-8").splitlines()] if manifest_path.exists() else []
     print(f"hostile run: rc={rc} {elapsed:.1f} s, peak tree PSS {peak / 2**20:.0f} MiB, "
           f"largest process {child / 2**20:.0f} MiB", file=sys.stderr)
-    return Run(h, cfg, rc, out, err, elapsed, peak, child, before, after, manifest)
+    return Run(h, cfg, rc, out, err, elapsed, peak, child, before, after, manifest, names)
 
 
 def error_lines(run: Run) -> list[str]:
@@ -252,6 +274,10 @@ def test_every_input_accounted_for(hostile_run: Run):
 def test_peak_memory_under_1gb(hostile_run: Run):
     assert hostile_run.peak_tree_rss < MEMORY_LIMIT, f"{hostile_run.peak_tree_rss / 2**20:.0f} MiB"
     assert hostile_run.peak_child_rss < MEMORY_LIMIT, f"{hostile_run.peak_child_rss / 2**20:.0f} MiB"
+
+
+def test_no_process_left_behind(hostile_run: Run):
+    assert not hostile_run.leftovers
 
 
 def test_run_under_two_minutes(hostile_run: Run):

@@ -31,7 +31,7 @@ def map_paths(
         return
     _warm(config)
     queue = list(reversed(paths))
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),))
     pending: dict[Future, str] = {}
     suspects: list[str] = []
     clean_exit = False
@@ -55,12 +55,24 @@ def map_paths(
                 suspects.extend(pending.values())
                 pending.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker)
+                pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),))
         for path in suspects:
             yield _run_alone(path, config, (dests or {}).get(path))
         clean_exit = True
     finally:
+        if not clean_exit:  # interrupted or stopped: the documents in flight are abandoned
+            _stop_workers(pool)
         pool.shutdown(wait=clean_exit, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers (and so their engines): `shutdown` alone lets each finish
+    its document, and the interpreter's exit would wait for them."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
 
 
 def _warm(config: Config) -> None:
@@ -80,7 +92,7 @@ def _run_alone(path: str, config: Config, dest: tuple[str, str | None] | None = 
     """Retry one document in its own worker, so a crash is pinned on the right file."""
     limit = float(config.section("limits")["max_seconds_per_document"])
     t0 = time.monotonic()
-    with ProcessPoolExecutor(max_workers=1, initializer=init_worker) as solo:
+    with ProcessPoolExecutor(max_workers=1, initializer=init_worker, initargs=(os.getpid(),)) as solo:
         try:
             return solo.submit(process_and_write, path, config, dest).result()
         except BrokenProcessPool:

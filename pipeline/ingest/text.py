@@ -2,6 +2,18 @@
 
 Decoding tries the cheap certain answers first (BOMs, strict UTF-8) and asks
 charset-normalizer only when those fail; binary files are refused with a reason.
+
+Big5 before GB18030: GB18030 decodes almost any Big5 file without an error
+(both are double-byte codes over the same lead bytes), into mojibake. When a
+file decodes strictly both ways, the reading the garble model finds more
+fluent wins, both readings scored after OpenCC t2s (the model's dictionary
+is simplified); with fewer than 4 CJK characters either way, GB18030 stays.
+Measured on the 37 national reports: no whole report in GB18030 decodes as
+Big5 at all, and each converted to traditional (OpenCC s2t) and encoded as
+Big5 is read as Big5. On 40-character pieces that decode both ways, the Big5
+reading leads by +2.5 or more for Big5 pieces and trails by 5.0 or more for
+GB18030 pieces (reports before 2000: 7054 pieces; the held-out reports from
+2000 on: 1370 pieces, +5.8 / -5.0), so the margin 0 sits in a wide gap.
 """
 
 from __future__ import annotations
@@ -72,10 +84,10 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             pass
     if data.count(0) > len(data) // 100:
         raise InputError(name, "binary file (NUL bytes), not text")
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+    gb = _strict(data, "gb18030")
+    if gb is not None:
+        big5 = _big5_reading(data, gb)
+        return big5 or (gb, "gb18030")
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding.lower().replace("-", "_") not in _CJK_FRIENDLY:
         raise InputError(name, "not text: no encoding decodes it (binary or corrupted file)")
@@ -84,6 +96,39 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     except (UnicodeDecodeError, LookupError):
         raise InputError(name, f"undecodable bytes (best guess {best.encoding} fails)") from None
     return text, best.encoding
+
+
+BIG5_MARGIN = 0.0  # mean log-probability per CJK character the Big5 reading must win by
+_FLUENCY_SAMPLE = 20_000  # characters of each reading scored
+
+
+def _strict(data: bytes, enc: str) -> str | None:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+
+
+def _big5_reading(data: bytes, gb: str) -> tuple[str, str] | None:
+    """(text, encoding) when `data` is Big5 (or Big5-HKSCS) rather than the GB18030 `gb`."""
+    if gb.isascii():
+        return None
+    for enc in ("big5", "big5hkscs"):
+        text = _strict(data, enc)
+        if text is not None:
+            break
+    else:
+        return None
+    from ..garble import MIN_CJK, char_logp
+    from ..stages.t2s import to_simplified
+
+    # both readings scored in simplified characters: the model's dictionary is simplified
+    lp5, lpgb = (char_logp(to_simplified(t[:_FLUENCY_SAMPLE]))[1] for t in (text, gb))
+    if min(lp5.size, lpgb.size) < MIN_CJK:  # too little evidence: GB18030, as before
+        return None
+    if float(lp5.mean()) > float(lpgb.mean()) + BIG5_MARGIN:
+        return text, enc
+    return None
 
 
 def _check_binary(text: str, name: str) -> None:

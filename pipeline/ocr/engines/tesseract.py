@@ -4,11 +4,17 @@ Every Tesseract call is a process that loads its model (~0.3 s), so all the
 horizontal blocks of a page are stacked onto one canvas, in reading order,
 and read in a single call; the canvas position of each line says which block
 it came from. Vertical blocks are few (headlines) and read one call each.
+
+The program runs through `children.run_child` (its own process group, killed
+with the document on the time limit, an interrupt or any error, and by the
+kernel when its worker dies); pytesseract builds nothing here but parses the
+TSV it prints.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import tempfile
 from typing import Any
@@ -17,6 +23,7 @@ import cv2
 import numpy as np
 import pytesseract
 
+from ...children import run_child
 from ..layout import Block
 from .base import Engine, OcrLine, cells, join_words
 
@@ -30,7 +37,12 @@ def _data(img: np.ndarray, lang: str, config: str) -> dict[str, list]:
     os.close(fd)
     try:
         cv2.imwrite(path, img)
-        return pytesseract.image_to_data(path, lang=lang, config=config, output_type=pytesseract.Output.DICT)
+        cmd = [pytesseract.pytesseract.tesseract_cmd, path, "stdout", "-l", lang,
+               "-c", "tessedit_create_tsv=1", *shlex.split(config)]
+        rc, out, err = run_child(cmd)
+        if rc:
+            raise pytesseract.TesseractError(rc, " ".join(err.decode("utf-8", "replace").split()))
+        return pytesseract.pytesseract.file_to_dict(out.decode("utf-8", "replace"), "\t", -1)
     finally:
         os.unlink(path)
 
