@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 APT_PKGS := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert fonts-noto-cjk chromium git
 SHARED ?= ../shared
 
-.PHONY: setup system-deps run test bench bench-deps calibrate lint fuzz clean lock record-ocr check-fresh
+.PHONY: setup system-deps run test bench bench-deps calibrate lint fuzz clean lock record-ocr check-fresh docs
 
 setup: system-deps $(STAMP)
 
@@ -72,6 +72,10 @@ bench: setup bench-deps
 
 calibrate: setup
 	$(BIN)/python -m benchmarks.calibrate --shared $(SHARED)
+
+# the documentation site, strict: a broken link or anchor, or a page missing from the nav, fails
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir "$$(mktemp -d)"
 
 lint: setup
 	$(BIN)/ruff check pipeline tests benchmarks
