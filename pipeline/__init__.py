@@ -5,8 +5,8 @@
     >>> res.text, res.report["quality"]["score"]
 """
 
-__version__ = "0.1.0"
-REPORT_SCHEMA_VERSION = "1.0"
+__version__ = "0.2.0"
+REPORT_SCHEMA_VERSION = "1.1"
 
 from .config import Config, load_config  # noqa: E402
 from .core import Pipeline, Result, clean_file, clean_text  # noqa: E402
