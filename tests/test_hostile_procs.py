@@ -23,20 +23,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from pagegen import PageSpec, render  # noqa: E402
 
+from tests.test_hostile import marked_processes as marked  # noqa: E402
+
 OCRCLEAN = [sys.executable, "-m", "pipeline.cli"]
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
-
-
-def marked(mark: str) -> list[psutil.Process]:
-    """Live processes whose environment carries `mark` (zombies do not count)."""
-    found = []
-    for p in psutil.process_iter(["pid"]):
-        try:
-            if p.environ().get("OCRCLEAN_TEST_MARK") == mark and p.status() != psutil.STATUS_ZOMBIE:
-                found.append(p)
-        except (psutil.Error, OSError):
-            continue
-    return found
 
 
 def wait_for(pred, timeout: float, step: float = 0.1):
