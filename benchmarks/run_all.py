@@ -15,6 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCHES = [
+    ("Real text kept: regression set, real-page ground truth, real PDFs", "benchmarks.bench_real_text"),
+    ("Web extractions with link-split lines", "benchmarks.bench_web_extractions"),
+    ("OCR on real pages, bare engines beside ours", "benchmarks.bench_real_pages"),
     ("Text pipeline speed (issue 2)", "benchmarks.bench_text"),
     ("Layout repair (issue 3)", "benchmarks.bench_repair"),
     ("Quality calibration (issue 4)", "benchmarks.calibrate"),
