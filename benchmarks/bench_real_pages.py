@@ -21,11 +21,12 @@ import os
 import re
 import subprocess
 import time
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
+
+from .metrics import norm
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = ROOT.parent / "shared" / "corpus" / "real-pages"
@@ -36,14 +37,10 @@ SHORT = {"newspaper": "newspaper", "60599898": "book spread", "61520814": "book+
          "jiaocai": "textbook", "yanbaopptmerge_0c79": "broker disclaimer", "yanbaoPPT_145": "slide"}
 
 
-def fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
 def digits_kept(hyp: str, ref: str) -> tuple[int, int]:
     """(reference digits found in the output, reference digits), as multisets."""
-    h = Counter(c for c in fold(hyp) if c.isdigit())
-    r = Counter(c for c in fold(ref) if c.isdigit())
+    h = Counter(c for c in norm(hyp) if c.isdigit())
+    r = Counter(c for c in norm(ref) if c.isdigit())
     return sum(min(n, h[c]) for c, n in r.items()), sum(r.values())
 
 
@@ -91,10 +88,10 @@ def run(pages: list[Path], engines: list[str], cache: str | None) -> list[dict]:
             else:
                 bare = "\n".join(ol.text for ol in bare_rapid.recognise(cv2.imread(str(path))))
             t2 = time.perf_counter()
-            n = len(fold(ref))
+            n = len(norm(ref))
             row = {"engine": engine, "page": path.stem, "chars": n,
-                   "err": Levenshtein.distance(fold(ours), fold(ref)),
-                   "bare_err": Levenshtein.distance(fold(bare), fold(ref)),
+                   "err": Levenshtein.distance(norm(ours), norm(ref)),
+                   "bare_err": Levenshtein.distance(norm(bare), norm(ref)),
                    "digits": digits_kept(ours, ref), "bare_digits": digits_kept(bare, ref),
                    "paras": paragraphs(ours), "blocks": len([x for x in ref.splitlines() if x.strip()]),
                    "wall": t1 - t0, "bare_wall": t2 - t1, "text": ours}

@@ -37,19 +37,11 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import Document, Pipeline
 
+from .metrics import norm
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "data" / "real"
 SHARED = ROOT.parent / "shared"
-
-
-def norm(text: str) -> str:
-    """NFKC, whitespace removed: the text a reader compares."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def cer(hyp: str, ref: str) -> float:
-    r = norm(ref)
-    return Levenshtein.distance(norm(hyp), r) / max(1, len(r))
 
 
 def _kept(ref: str, hyp: str) -> list[bool]:

@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import unicodedata
 from collections import Counter
 from pathlib import Path
+
+from .metrics import norm
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "tests" / "data" / "real" / "web"
 HELD_OUT = ("ls_2005_laws", "ls_2005_reform", "ls_resolution_2025")
-
-
-def norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def measure(out: str, ref: str) -> tuple[float, int]:

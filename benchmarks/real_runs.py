@@ -26,9 +26,10 @@ import hashlib
 import json
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from .metrics import cer
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = ("tesseract", "rapidocr")
@@ -51,11 +52,6 @@ class Run:
     held_out: bool
 
 
-def norm(s: str) -> str:
-    """NFKC, whitespace removed: what CER is measured on."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
-
 def strip_markdown(md: str) -> str:
     """The reading text of a reference .md: headings, emphasis, table rules and pipes,
     LaTeX commands, braces and dollar signs taken out."""
@@ -72,13 +68,6 @@ def strip_markdown(md: str) -> str:
         out.append(line)
     return "\n".join(out)
 
-
-def cer(hyp: str, ref: str) -> float:
-    """Edit distance / reference length on `norm`ed text."""
-    from rapidfuzz.distance import Levenshtein
-
-    h, r = norm(hyp), norm(ref)
-    return Levenshtein.distance(h, r) / max(len(r), 1)
 
 
 # what makes the clean text: the readers, the stages and the models, and their settings
