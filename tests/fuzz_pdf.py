@@ -33,6 +33,7 @@ import atheris
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from hostile import _pdf  # noqa: E402  (the hostile cases' PDF writer; tests/ is the script's folder)
 
 with atheris.instrument_imports(include=["pipeline.pdf", "pdfminer", "pdfplumber"]):
     # imported here so that they are instrumented (later lazy imports would not be)
@@ -141,18 +142,10 @@ def build(fdp: atheris.FuzzedDataProvider) -> bytes:
 def write(objs: list[bytes], objstm: bool, fdp: atheris.FuzzedDataProvider) -> bytes:
     """A PDF file: a classic xref table, or (objstm) the non-stream objects in an object
     stream behind a cross-reference stream."""
+    if not objstm:
+        return _pdf(objs, version=b"1.5")
     out = io.BytesIO()
     out.write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
-    if not objstm:
-        offs = []
-        for i, body in enumerate(objs, start=1):
-            offs.append(out.tell())
-            out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-        xref = out.tell()
-        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-        out.writelines(b"%010d 00000 n \n" % o for o in offs)
-        out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-        return out.getvalue()
     packed = [i for i, b in enumerate(objs, start=1) if b"stream" not in b]
     stm_id, xref_id = len(objs) + 1, len(objs) + 2
     heads, body = [], b""

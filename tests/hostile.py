@@ -63,9 +63,10 @@ def _report(tag: str) -> str:
 
 
 # -- PDF bytes written by hand, so every structure is exactly what we want ----
-def _pdf(objects: list[bytes], root: int = 1, trailer_extra: bytes = b"") -> bytes:
+def _pdf(objects: list[bytes], root: int = 1, trailer_extra: bytes = b"", version: bytes = b"1.4") -> bytes:
+    """A PDF file of `objects` (object i+1 = objects[i]) with a classic xref table."""
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out.write(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for i, body in enumerate(objects, start=1):
         offsets.append(out.tell())
