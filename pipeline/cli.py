@@ -105,7 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with Progress(enabled=not args.quiet) as bar:
         res = run_batch(
             args.paths, args.out, config, jobs=args.jobs, backend=args.backend, force=args.force,
-            min_score=args.min_score, progress=bar.update, on_total=bar.set_total,
+            progress=bar.update, on_total=bar.set_total,  # config_from_args put --min-score in config
         )
     if args.html:
         from .html_report import write_html
