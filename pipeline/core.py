@@ -17,6 +17,7 @@ from typing import Any
 
 from . import __version__
 from .config import Config, load_config
+from .context import Context, Ran
 from .document import Document, nonws_len
 from .registry import get_stage
 from .report import build_report
@@ -105,10 +106,10 @@ class Pipeline:
         import numpy.ma  # noqa: F401  (np.unique imports it at first use: 10 ms)
 
         from . import garble
-        from .stages.paragraphs import _word_freq
+        from .services import services
 
         garble.warm()
-        _word_freq()
+        services().lexicon.warm()
         for spec, settings in self.steps:
             if spec.warm is not None:
                 spec.warm(settings)
@@ -151,11 +152,14 @@ class Pipeline:
         t_start = time.perf_counter()
         counts = _NonWsCache()
         after = input_chars = counts.total(doc)
+        ran: list[Ran] = []  # the stages run so far, whose rules the next ones may apply again
         for spec, settings in self.steps:
             before = after
             removed_before = doc.removed_nonws(spec.name)
             t0 = time.perf_counter()
-            doc = spec.fn(doc, settings)
+            note: dict[str, Any] = {}
+            doc = spec.fn(doc, Context(doc, spec.name, settings, ran=ran, note=note))
+            ran.append(Ran(spec.name, settings, spec.rules, note))
             timings[spec.name] = round(time.perf_counter() - t0, 4)
             after = counts.total(doc)
             removed = doc.removed_nonws(spec.name) - removed_before
