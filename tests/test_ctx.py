@@ -157,3 +157,15 @@ def test_a_rule_context_keeps_the_callers_log():
     assert ctx._for(ran[0]).log is ctx.log and ctx._for(ran[0]).stage == "markup"
     line = Line("**x**", (1, 1))
     assert ctx.reapply(line.text, line.src) == "x" and doc.removed[0].stage == "caller"
+
+
+def test_run_stages_gives_each_stage_its_context():
+    """Stage by stage, the same text as `process`: the paragraphs stage applies the earlier
+    stages' rules to what it joins (here a continuation marker cut by a line break)."""
+    text = "过去一年，全县坚持稳中求进工作总基调，经济运行稳中有进（上\n接5版）推动高质量发展取得新成效。\n"
+    p = Pipeline("default")
+    steps = list(p.run_stages(Document.from_text(text)))
+    assert [spec.name for spec, _ in steps] == p.config.stages
+    from pipeline.core import finalize_text
+
+    assert finalize_text(steps[-1][1]) == p.clean_text(text).text
