@@ -97,10 +97,10 @@ class Row:
 def _stage_texts(pipe: Pipeline, doc: Document) -> tuple[list[tuple[str, str]], Document]:
     """Run the stages one by one: (stage name, normalised text after it), and the final doc."""
     snaps = []
-    for spec, settings in pipe.steps:
-        doc = spec.fn(doc, settings)
-        snaps.append((spec.name, norm("\n".join(ln.text for ln in doc.lines))))
-    return snaps, doc
+    out = doc
+    for spec, out in pipe.run_stages(doc):
+        snaps.append((spec.name, norm("\n".join(ln.text for ln in out.lines))))
+    return snaps, out
 
 
 def measure(name: str, raw_doc: Document, ref: str, pipe: Pipeline) -> Row:

@@ -10,6 +10,7 @@ import hashlib
 import re
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Any
 
 from . import __version__
 from .config import Config, load_config
+from .context import Context, Ran
 from .document import Document, nonws_len
-from .registry import get_stage
+from .registry import StageSpec, get_stage
 from .report import build_report
 
 
@@ -105,10 +107,10 @@ class Pipeline:
         import numpy.ma  # noqa: F401  (np.unique imports it at first use: 10 ms)
 
         from . import garble
-        from .stages.paragraphs import _word_freq
+        from .services import services
 
         garble.warm()
-        _word_freq()
+        services().lexicon.warm()
         for spec, settings in self.steps:
             if spec.warm is not None:
                 spec.warm(settings)
@@ -145,17 +147,27 @@ class Pipeline:
         return res
 
     # -- the work -------------------------------------------------------
+    def run_stages(self, doc: Document) -> Iterator[tuple[StageSpec, Document]]:
+        """The configured stages on `doc`, one at a time: (stage, document after it). Each
+        stage gets its context, as in `process` (no accounting, no score): for tools that
+        look at the text between stages."""
+        ran: list[Ran] = []
+        for spec, settings in self.steps:
+            doc = _apply(spec, settings, doc, ran)
+            yield spec, doc
+
     def process(self, doc: Document, raw: bytes) -> Result:
         timings: dict[str, float] = {}
         accounting: dict[str, dict[str, int]] = {}
         t_start = time.perf_counter()
         counts = _NonWsCache()
         after = input_chars = counts.total(doc)
+        ran: list[Ran] = []  # the stages run so far, whose rules the next ones may apply again
         for spec, settings in self.steps:
             before = after
             removed_before = doc.removed_nonws(spec.name)
             t0 = time.perf_counter()
-            doc = spec.fn(doc, settings)
+            doc = _apply(spec, settings, doc, ran)
             timings[spec.name] = round(time.perf_counter() - t0, 4)
             after = counts.total(doc)
             removed = doc.removed_nonws(spec.name) - removed_before
@@ -186,6 +198,15 @@ class Pipeline:
             version=__version__,
         )
         return Result(text, report, doc)
+
+
+def _apply(spec: StageSpec, settings: dict[str, Any], doc: Document, ran: list[Ran]) -> Document:
+    """Stage `spec` on `doc` with its context; `ran` (the stages run so far, whose rules the
+    next ones may apply again) gets it appended."""
+    note: dict[str, Any] = {}
+    doc = spec.fn(doc, Context(doc, spec.name, settings, ran=ran, note=note))
+    ran.append(Ran(spec.name, settings, spec.rules, note))
+    return doc
 
 
 def sha256_bytes(data: bytes) -> str:

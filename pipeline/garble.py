@@ -116,6 +116,10 @@ class _Model:
                 if not hasattr(self, attr):
                     build()
 
+    def bigram_cond(self, key: np.ndarray) -> np.ndarray:
+        """c(p c)/c(p) for each key (`prev << 21 | char`), 0 where the bigram is unknown."""
+        return self._bigram_cond(key)
+
     def _bigram_cond(self, key: np.ndarray) -> np.ndarray:
         """c(p c)/c(p) for each key, 0 where the bigram is unknown."""
         self._ensure("_slot_val", self._build_hash)

@@ -1,9 +1,16 @@
 """Stages register here by name; the config says which run and in what order.
 
-A stage is a module in `pipeline.stages` with one entry point:
+A stage is a module in `pipeline.stages` with one entry point, called as
+`apply(doc, ctx)` (`pipeline.context.Context`: its settings, its change log, the
+shared services, the rules of the stages already run):
 
     @stage("punctuation", defaults={"quotes": True})
-    def run(doc: Document, cfg: dict) -> Document: ...
+    def run(doc: Document, ctx: Context) -> Document: ...
+
+`rules` (optional, `context.Rules`) are the stage's rules that later stages apply
+again to text they make (`ctx.reapply`). A stage written the old way, `fn(doc, cfg)`,
+keeps working: the context is a read-only mapping of the settings. Called directly
+with a plain settings dict (`run(doc, {...})`), a stage gets a context of its own.
 
 `defaults` lists every setting the stage understands; a config key not in
 `defaults` is an error (`ConfigError`), so typos never pass silently. `warm`
@@ -13,15 +20,17 @@ build at its first document: `Pipeline.warm` calls it before a pool forks.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .context import Context, Rules, as_context
 from .document import Document
 
-StageFn = Callable[[Document, dict[str, Any]], Document]
+StageFn = Callable[[Document, Context], Document]
 
 
 @dataclass(frozen=True)
@@ -31,19 +40,29 @@ class StageSpec:
     defaults: dict[str, Any]
     doc: str
     warm: Callable[[dict[str, Any]], Any] | None = None
+    rules: Rules | None = None
 
 
 _STAGES: dict[str, StageSpec] = {}
 
 
 def stage(
-    name: str, defaults: dict[str, Any] | None = None, warm: Callable[[dict[str, Any]], Any] | None = None
-) -> Callable[[StageFn], StageFn]:
-    """Register `fn` as the stage `name` with its default settings (and its `warm` hook)."""
+    name: str,
+    defaults: dict[str, Any] | None = None,
+    warm: Callable[[dict[str, Any]], Any] | None = None,
+    rules: Rules | None = None,
+) -> Callable[[Callable[..., Document]], Callable[..., Document]]:
+    """Register `fn` as the stage `name` with its default settings (its `warm` hook, the
+    `rules` later stages apply again). The registered function takes a `Context` or, called
+    directly, a plain settings mapping (it is given a context of its own then)."""
 
-    def deco(fn: StageFn) -> StageFn:
-        _STAGES[name] = StageSpec(name, fn, dict(defaults or {}), (fn.__doc__ or "").strip(), warm)
-        return fn
+    def deco(fn: Callable[..., Document]) -> Callable[..., Document]:
+        @functools.wraps(fn)
+        def apply(doc: Document, ctx: Context | Mapping[str, Any]) -> Document:
+            return fn(doc, as_context(doc, name, ctx))
+
+        _STAGES[name] = StageSpec(name, apply, dict(defaults or {}), (fn.__doc__ or "").strip(), warm, rules)
+        return apply
 
     return deco
 

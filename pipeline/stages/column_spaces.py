@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
+from ..context import Context, Rules
 from ..document import Document
 from ..registry import stage
 from ..textops import CJK_PUNCT, CJK_RANGE
@@ -83,12 +84,20 @@ def squeeze(text: str) -> tuple[str, int]:
     return text[:head] + body, total
 
 
-@stage(NAME, defaults={"enabled": True})
-def run(doc: Document, cfg: dict) -> Document:
+def _reapply(ctx: Context, text: str, src: tuple[int, int]) -> str:
+    """The squeeze again on text a later stage joined (`综合` / `新闻` wrapped mid-run)."""
+    if not ctx.settings["enabled"] or (" " not in text and "\t" not in text):
+        return text
+    text, n = squeeze(text)
+    ctx.log.change("column-space", n)
+    return text
+
+
+@stage(NAME, defaults={"enabled": True}, rules=Rules(line=_reapply))
+def run(doc: Document, ctx: Context) -> Document:
     """Remove spaces between CJK characters, and between CJK and digits/Latin."""
-    if not cfg["enabled"]:
+    if not ctx.settings["enabled"]:
         return doc
-    doc.stats[NAME] = {"cfg": dict(cfg)}  # the paragraphs stage: again on joined lines
     total = 0
     for i, ln in enumerate(doc.lines):
         if ln.kind == "headline" or not _ANY_SPACE.search(ln.text.lstrip()):
@@ -97,5 +106,5 @@ def run(doc: Document, cfg: dict) -> Document:
         if n:
             doc.lines[i] = ln.with_text(new)
             total += n
-    doc.record_change(NAME, "column-space", total, 0)
+    ctx.log.change("column-space", total, 0)
     return doc

@@ -19,11 +19,11 @@ from __future__ import annotations
 import html
 import re
 
+from ..context import ChangeLog, Context, Rules, Src
 from ..document import Document, Line
 from ..registry import stage
-from ..textops import CJK_CLASS, CJK_PUNCT_CLASS, count_changes
-from .boilerplate import CONTINUATION
-from .booking import Booked
+from ..textops import CJK_CLASS, CJK_PUNCT_CLASS
+from .continuation import CONTINUATION
 
 NAME = "markup"
 
@@ -76,7 +76,7 @@ _LATEX_MATH = re.compile(r"\$([^$\s][^$\n]{0,40}?)\$")
 _LATEX_ESC = re.compile(r"\\([%&#_$])")
 
 
-def _strip_keep(doc: Document, rule: str, pat: re.Pattern[str], text: str, src, group_fn) -> str:
+def _strip_keep(log: ChangeLog, rule: str, pat: re.Pattern[str], text: str, src, group_fn) -> str:
     """Drop the markup around each match, keep its text: the markup is a recorded removal."""
     out: list[str] = []
     pos = 0
@@ -90,7 +90,7 @@ def _strip_keep(doc: Document, rule: str, pat: re.Pattern[str], text: str, src, 
         pos = m.end()
         i = old.find(kept) if kept.strip() else -1
         # only the markup is recorded; the kept text stays in the output
-        doc.record_removal(NAME, rule, old[:i] + old[i + len(kept) :] if i >= 0 else old, src)
+        log.removal(rule, old[:i] + old[i + len(kept) :] if i >= 0 else old, src)
     if not out:
         return text
     out.append(text[pos:])
@@ -104,11 +104,11 @@ def _entity(m: re.Match[str]) -> str:
     return " " if ch.isspace() else ch
 
 
-def strip_html(doc: Document, text: str, src) -> str:
+def strip_html(log: ChangeLog, text: str, src) -> str:
     if "<" in text:
-        text = _strip_keep(doc, "html-tag", _HTML_BLOCK, text, src, lambda m: "")
+        text = _strip_keep(log, "html-tag", _HTML_BLOCK, text, src, lambda m: "")
         text = _strip_keep(
-            doc, "html-tag", _HTML_TAG, text, src, lambda m: " " if m.group(1).lower() in _BLOCK_TAGS else ""
+            log, "html-tag", _HTML_TAG, text, src, lambda m: " " if m.group(1).lower() in _BLOCK_TAGS else ""
         )
     if "&" in text:
         out, pos = [], 0
@@ -118,16 +118,16 @@ def strip_html(doc: Document, text: str, src) -> str:
                 continue
             out += [text[pos : m.start()], new]
             pos = m.end()
-            count_changes(doc, NAME, "html-entity", m.group(0), new)
+            log.substitution("html-entity", m.group(0), new)
         if out:
             text = "".join(out) + text[pos:]
     return text
 
 
-def strip_latex(doc: Document, text: str, src) -> str:
+def strip_latex(log: ChangeLog, text: str, src) -> str:
     if "$" in text:
         text = _strip_keep(
-            doc,
+            log,
             "latex",
             _LATEX_MATH,
             text,
@@ -135,26 +135,26 @@ def strip_latex(doc: Document, text: str, src) -> str:
             lambda m: m.group(1) if re.search(r"[_^\\{]", m.group(1)) else m.group(0),
         )
     if "\\" in text:
-        text = _strip_keep(doc, "latex", _LATEX_CMD, text, src, lambda m: m.group(1))
-        text = _strip_keep(doc, "latex", _LATEX_ESC, text, src, lambda m: m.group(1))
+        text = _strip_keep(log, "latex", _LATEX_CMD, text, src, lambda m: m.group(1))
+        text = _strip_keep(log, "latex", _LATEX_ESC, text, src, lambda m: m.group(1))
     if "_" in text or "^" in text:
-        text = _strip_keep(doc, "latex", _LATEX_GROUP, text, src, lambda m: m.group(1))
-        text = _strip_keep(doc, "latex", _LATEX_SIMPLE, text, src, lambda m: m.group(1) or m.group(2))
+        text = _strip_keep(log, "latex", _LATEX_GROUP, text, src, lambda m: m.group(1))
+        text = _strip_keep(log, "latex", _LATEX_SIMPLE, text, src, lambda m: m.group(1) or m.group(2))
     return text
 
 
-def strip_inline_markdown(doc: Document, text: str, src, chinese: bool = True) -> str:
+def strip_inline_markdown(log: ChangeLog, text: str, src, chinese: bool = True) -> str:
     """Images, links, bold, italic. `chinese`: the document holds Chinese text (see `run`)."""
     if "![" in text:
-        text = _strip_keep(doc, "markdown-image", _IMAGE, text, src, lambda m: "")
+        text = _strip_keep(log, "markdown-image", _IMAGE, text, src, lambda m: "")
     if "](" in text:
-        text = _strip_keep(doc, "markdown-link", _LINK, text, src, lambda m: m.group(1))
+        text = _strip_keep(log, "markdown-link", _LINK, text, src, lambda m: m.group(1))
     if "**" in text or "__" in text:
-        text = _strip_keep(doc, "markdown-bold", _BOLD, text, src, lambda m: m.group(1) or m.group(2))
+        text = _strip_keep(log, "markdown-bold", _BOLD, text, src, lambda m: m.group(1) or m.group(2))
         if "**" in text and chinese:  # an unpaired `**` in Chinese text is markup, not a power
-            text = _strip_keep(doc, "markdown-bold", _ORPHAN_BOLD, text, src, lambda m: "")
+            text = _strip_keep(log, "markdown-bold", _ORPHAN_BOLD, text, src, lambda m: "")
     if "*" in text:
-        text = _strip_keep(doc, "markdown-italic", _ITALIC_CJK, text, src, lambda m: m.group(1))
+        text = _strip_keep(log, "markdown-italic", _ITALIC_CJK, text, src, lambda m: m.group(1))
     return text
 
 
@@ -162,32 +162,31 @@ def strip_inline_markdown(doc: Document, text: str, src, chinese: bool = True) -
 _LEAD_MARKER = re.compile(r"^[ \t]*(?:(?:" + CONTINUATION.pattern + r")[ \t]*)+")
 
 
-def _heading(doc: Document, ln: Line, text: str) -> tuple[str, bool]:
+def _heading(log: ChangeLog, ln: Line, text: str) -> tuple[str, bool]:
     """`### ■2 标题` -> `标题`; returns (text, is_heading)."""
     m = _HEADING.match(text)
     if not m or not m.group(2).strip():
         return text, False
     body = m.group(2)
-    doc.record_removal(NAME, "markdown-heading", text[: m.start(2)] + text[m.end(2) :], ln.src)
+    log.removal("markdown-heading", text[: m.start(2)] + text[m.end(2) :], ln.src)
     icon = _HEAD_ICON.match(body)
     if icon and icon.end() < len(body):
-        doc.record_removal(NAME, "stray-icon", icon.group(0), ln.src)
+        log.removal("stray-icon", icon.group(0), ln.src)
         body = body[icon.end() :]
     num = _HEAD_NUMBER.match(body)
     if num:
-        doc.record_removal(NAME, "stray-number", num.group(1), ln.src)
-        doc.flag(
+        log.removal("stray-number", num.group(1), ln.src)
+        log.flag(
             "stray-number",
             f"stray number {num.group(1)!r} before a heading removed (misread icon or list number?)",
             body,
             ln.src,
-            NAME,
         )
         body = body[num.end() :]
     return body, True
 
 
-def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line:
+def clean_line(log: ChangeLog, ln: Line, chinese: bool = True) -> Line:
     """All markup rules on one line (its text empty when the line was pure markup)."""
     text = ln.text
     src = ln.src
@@ -199,7 +198,7 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line:
     # ever shortens the line, so this ends (one round, two when anything was found)
     while True:
         start_text = text
-        text = strip_html(doc, text, src)
+        text = strip_html(log, text, src)
         # a newspaper continuation marker can stand before line-start markup (`(上接5版)## 标题`):
         # set it aside so the markup after it is seen; the boilerplate stage removes the marker
         lead = _LEAD_MARKER.match(text)
@@ -211,36 +210,36 @@ def clean_line(doc: Document, ln: Line, chinese: bool = True) -> Line:
             before = text
             # a rule or fence line, also once a bullet or a marker is off (`● ----`, `(接5版)---`)
             if _FENCE.match(text) or _RULE_LINE.match(text):
-                doc.record_removal(NAME, "markdown-rule", text, src)
+                log.removal("markdown-rule", text, src)
                 text = ""
                 break
             if not _PAGE_NUMBER_LIKE.match(text):
                 m = _LIST_ITEM.match(text)
                 if m and not (m.group(2) == "*" and text.count("*") > 1 and _BOLD.search(text)):
-                    doc.record_removal(NAME, "list-bullet", m.group(2), src)
+                    log.removal("list-bullet", m.group(2), src)
                     text = text[: m.start(2)] + text[m.end() :]
                     meta = "list"
             m = _BLOCKQUOTE.match(text)
             if m:
-                doc.record_removal(NAME, "blockquote", ">", src)
+                log.removal("blockquote", ">", src)
                 text = text[m.end() :]
             if "#" in text:
-                text, is_head = _heading(doc, ln, text)
+                text, is_head = _heading(log, ln, text)
                 if is_head:
                     kind = "heading"
             m = _LEAD_BULLET.match(text)
             if m:
-                doc.record_removal(NAME, "bullet", m.group(2), src)
+                log.removal("bullet", m.group(2), src)
                 text = m.group(1) + text[m.end() :]
                 meta = "bullet"
             elif _BARE_BULLET.match(text):
-                doc.record_removal(NAME, "bullet", text.strip(), src)
+                log.removal("bullet", text.strip(), src)
                 text = ""
             if text == before:
                 break
         text = prefix + text
-        text = strip_inline_markdown(doc, text, src, chinese)
-        text = strip_latex(doc, text, src)
+        text = strip_inline_markdown(log, text, src, chinese)
+        text = strip_latex(log, text, src)
         if text == start_text:
             break
     if text == ln.text and kind == ln.kind and meta is None:
@@ -263,8 +262,8 @@ def is_chinese(doc: Document) -> bool:
     return any(_CHINESE.search(ln.text) for ln in doc.lines)
 
 
-def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, chinese: bool) -> str:
-    """The markup rules on a line a later stage made, booked under `stage`.
+def _reapply(ctx: Context, text: str, src: Src) -> str:
+    """The markup rules on text a later stage made, booked under that stage.
 
     A token or pair cut by a line break (`&am` / `p;`, `PM_{2.` / `5}`, `$` / `_{…}$`)
     is whole only once the paragraphs stage joins the lines; markup a continuation
@@ -272,11 +271,14 @@ def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, chi
     out. A second run would see them there."""
     if not _TRIGGER.search(text):
         return text
-    return clean_line(Booked(doc, stage), Line(text, src), chinese).text  # type: ignore[arg-type]
+    chinese = ctx.memo.get("chinese")
+    if chinese is None:
+        chinese = ctx.memo["chinese"] = is_chinese(ctx.doc)
+    return clean_line(ctx.log, Line(text, src), chinese).text
 
 
-@stage(NAME, defaults={})
-def run(doc: Document, cfg: dict) -> Document:
+@stage(NAME, defaults={}, rules=Rules(line=_reapply))
+def run(doc: Document, ctx: Context) -> Document:
     """Markdown, HTML, LaTeX and decorative-bullet markup removed, text kept."""
     out: list[Line] = []
     changed = False
@@ -289,10 +291,9 @@ def run(doc: Document, cfg: dict) -> Document:
         # and a second run, which sees the `**`, must decide as this one does
         if chinese is None and "*" in ln.text:
             chinese = is_chinese(doc)
-        new = clean_line(doc, ln, bool(chinese))
+        new = clean_line(ctx.log, ln, bool(chinese))
         changed |= new is not ln
         out.append(new)
     if changed:
         doc.lines = out
-    doc.stats.setdefault(NAME, {})["seams"] = True  # the paragraphs stage: again on joined lines
     return doc

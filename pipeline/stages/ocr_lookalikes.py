@@ -1,172 +1,31 @@
 """OCR look-alike characters put back: `福社` -> `福祉` when only the look-alike makes a word.
 
 Tesseract's fast chi_sim model confidently reads one character as another that
-looks almost the same (祉/社, 己/已, 末/未). The look-alike table is not written
-by hand: the `max_chars` most frequent CJK characters of jieba's dictionary are
-rendered with the Noto Sans CJK SC face the setup installs, blurred and reduced
-to 16x16 binary bitmaps, and every character is paired with its few nearest
-characters by pixel difference (packed bits, XOR, popcount). The table is built
-once, deterministically, and cached under ~/.cache/ocrclean with the font hash
-and version in the name. No font found: the stage does nothing.
+looks almost the same (祉/社, 己/已, 末/未). The look-alike table is a service
+(`ctx.services.lookalikes`, built from the Noto Sans CJK SC glyphs: see
+`pipeline/services/lookalikes.py`); no font found: the stage does nothing.
 
 The rule runs only on OCR'd text (documents of kind "image", lines with an OCR
 confidence) and only after paragraph assembly, so a word cut by a line break is
 whole again. A character is replaced when no dictionary word of 2-4 characters
 in its context contains it, while a look-alike forms a frequent word
-(`min_word_freq`) with its left or right neighbour, and the garble model scores
+(`min_word_freq`) with its left or right neighbour, and the fluency model scores
 the local window clearly better with the look-alike (`min_gain` nats). Each
 replacement is counted and flagged ("ocr-correction") for a person to check.
 """
 
 from __future__ import annotations
 
-import glob
-import hashlib
-import os
-import subprocess
-from functools import lru_cache
-from pathlib import Path
-
 import numpy as np
 
-from .. import garble
+from ..context import Context
 from ..document import Document
 from ..registry import stage
+from ..services import Services
+from ..services.lookalikes import font_path, lookalikes  # noqa: F401 (public here too)
+from ..services.lookalikes import is_cjk as _is_cjk
 
 NAME = "ocr_lookalikes"
-_VERSION = "1"
-_RENDER = 64  # glyphs are drawn at this size, blurred, then reduced to _GRID x _GRID
-_GRID = 16
-_BLUR = 2.0
-_INK = 80  # grey level (0-255) above which a reduced pixel counts as ink
-_NEAREST = 3  # each character keeps its few nearest look-alikes
-_MAX_DIST = 40  # and only those differing in at most this many of the 256 pixels
-_FONT_GLOBS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/**/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/**/NotoSansCJKsc-Regular.otf",
-)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-@lru_cache(maxsize=1)
-def font_path() -> tuple[str, int] | None:
-    """(font file, face index) of Noto Sans CJK SC, or None when it is not installed."""
-    cands: list[str] = []
-    try:
-        out = subprocess.run(
-            ["fc-match", "Noto Sans CJK SC", "--format=%{file}"], capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-        if "NotoSansCJK" in out:
-            cands.append(out)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    for pat in _FONT_GLOBS:
-        cands.extend(sorted(glob.glob(pat, recursive=True)))
-    from PIL import ImageFont
-
-    for path in cands:
-        for index in range(8):
-            try:
-                f = ImageFont.truetype(path, 16, index=index)
-            except OSError:
-                break
-            if f.getname()[0] == "Noto Sans CJK SC":
-                return path, index
-    return None
-
-
-def _ranked_chars(max_chars: int) -> list[str]:
-    """CJK characters by their total word frequency in jieba's dictionary (ties by code point)."""
-    from collections import Counter
-
-    count: Counter[str] = Counter()
-    with open(garble._dict_path(), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) < 2 or not parts[1].isdigit():
-                continue
-            for ch in parts[0]:
-                if _is_cjk(ch):
-                    count[ch] += int(parts[1])
-    return [c for c, _ in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:max_chars]]
-
-
-def _bitmaps(chars: list[str], path: str, index: int) -> np.ndarray:
-    """Packed 16x16 binary bitmaps, one row of 32 bytes per character."""
-    from PIL import Image, ImageDraw, ImageFilter, ImageFont
-
-    font = ImageFont.truetype(path, int(_RENDER * 0.92), index=index)
-    rows = []
-    for ch in chars:
-        im = Image.new("L", (_RENDER, _RENDER), 0)
-        ImageDraw.Draw(im).text((_RENDER / 2, _RENDER / 2), ch, font=font, fill=255, anchor="mm")
-        im = im.filter(ImageFilter.GaussianBlur(_BLUR)).resize((_GRID, _GRID), Image.BOX)
-        rows.append(np.asarray(im).ravel() > _INK)
-    return np.packbits(np.array(rows, dtype=bool), axis=1)
-
-
-def build_table(chars: list[str], path: str, index: int) -> dict[str, tuple[str, ...]]:
-    """Each character's look-alikes: its `_NEAREST` nearest within `_MAX_DIST` pixels, made symmetric."""
-    packed = _bitmaps(chars, path, index)
-    words = packed.view(np.uint64)  # 32 bytes = 4 words per bitmap
-    n = len(chars)
-    pairs: set[tuple[int, int]] = set()
-    block = 512
-    for lo in range(0, n, block):
-        d = np.bitwise_count(words[lo : lo + block, None, :] ^ words[None, :, :]).sum(-1, dtype=np.int32)
-        d[np.arange(d.shape[0]), np.arange(lo, lo + d.shape[0])] = 1 << 20
-        near = np.argsort(d, axis=1, kind="stable")[:, :_NEAREST]
-        for r, row in enumerate(near):
-            for j in row.tolist():
-                if d[r, j] <= _MAX_DIST:
-                    i = lo + r
-                    pairs.add((min(i, j), max(i, j)))
-    table: dict[str, list[str]] = {}
-    for i, j in sorted(pairs):
-        table.setdefault(chars[i], []).append(chars[j])
-        table.setdefault(chars[j], []).append(chars[i])
-    return {c: tuple(v) for c, v in table.items()}
-
-
-def _cache_file(path: str, max_chars: int) -> Path:
-    h = hashlib.sha256()
-    h.update(Path(path).read_bytes())
-    h.update(garble._dict_path().read_bytes())
-    base = Path(os.environ.get("OCRCLEAN_CACHE", Path.home() / ".cache" / "ocrclean"))
-    return base / f"lookalikes-v{_VERSION}-{max_chars}-{h.hexdigest()[:16]}.tsv"
-
-
-@lru_cache(maxsize=4)
-def lookalikes(max_chars: int = 7000) -> dict[str, tuple[str, ...]]:
-    """The look-alike table (empty when no Noto CJK font is installed)."""
-    fp = font_path()
-    if fp is None:
-        return {}
-    cf = _cache_file(fp[0], max_chars)
-    if cf.exists():
-        try:
-            table = {}
-            for line in cf.read_text(encoding="utf-8").splitlines():
-                c, rest = line.split("\t")
-                table[c] = tuple(rest)
-            return table
-        except (OSError, ValueError):
-            pass  # a corrupt cache is rebuilt
-    table = build_table(_ranked_chars(max_chars), *fp)
-    try:
-        cf.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cf.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text("".join(f"{c}\t{''.join(v)}\n" for c, v in sorted(table.items())), encoding="utf-8")
-        os.replace(tmp, cf)
-    except OSError:
-        pass  # read-only home: keep it in memory only
-    return table
-
-
 def _in_word(chars: list[str], i: int, freq: dict[str, int], min_freq: int) -> bool:
     """True when a dictionary word of 2-4 characters in `chars` covers position `i`."""
     n = len(chars)
@@ -177,17 +36,12 @@ def _in_word(chars: list[str], i: int, freq: dict[str, int], min_freq: int) -> b
     return False
 
 
-@lru_cache(maxsize=1)
-def _char_rank() -> dict[str, int]:
-    return {c: i for i, c in enumerate(_ranked_chars(20000))}
-
-
-def _inside_word(x: str, y: str) -> bool:
+def _inside_word(x: str, y: str, sv: Services) -> bool:
     """True when the two characters follow each other inside some dictionary word."""
     if not x or not y:
         return False
     key = np.array([(ord(x) << 21) | ord(y)], dtype=np.uint64)
-    return bool(garble.model()._bigram_cond(key)[0] > 0)
+    return bool(sv.fluency.bigram_cond(key)[0] > 0)
 
 
 def _cjk_run(text: str, i: int, reach: int) -> tuple[int, int]:
@@ -202,10 +56,11 @@ def _cjk_run(text: str, i: int, reach: int) -> tuple[int, int]:
 
 
 def correct_line(
-    text: str, table: dict[str, tuple[str, ...]], freq: dict[str, int], cfg: dict
+    text: str, table: dict[str, tuple[str, ...]], sv: Services, cfg: dict
 ) -> list[tuple[int, str]]:
     """(position, replacement) for each look-alike to put back in `text`, left to right."""
     keep_freq, word_freq, gain = int(cfg["keep_word_freq"]), int(cfg["min_word_freq"]), float(cfg["min_gain"])
+    freq = sv.lexicon.freq
     chars = list(text)
     fixes: list[tuple[int, str]] = []
     for i, c in enumerate(chars):
@@ -220,7 +75,7 @@ def correct_line(
             continue
         prev = chars[i - 1] if i > a else ""
         nxt = chars[i + 1] if i + 1 < b else ""
-        if _inside_word(prev, c) or _inside_word(c, nxt):
+        if _inside_word(prev, c, sv) or _inside_word(c, nxt, sv):
             continue  # the pair occurs inside some dictionary word: a compound, not a misreading
         # the neighbour the look-alike would pair with must be orphaned too: a genuine misreading
         # breaks a word and leaves both halves without one (`民生|福社`), while a neighbour already
@@ -228,7 +83,7 @@ def correct_line(
         free_prev = bool(prev) and not _in_word(local, i - a - 1, freq, keep_freq)
         free_next = bool(nxt) and not _in_word(local, i - a + 1, freq, keep_freq)
         best, best_f = "", 0
-        rank = _char_rank()
+        rank = sv.lookalikes.rank()
         for alt in alts:
             if rank.get(alt, 1 << 30) < rank.get(c, 1 << 30) + int(cfg["min_rank_gap"]):
                 continue  # OCR misreads a rare character as a common one, not the other way round
@@ -239,7 +94,7 @@ def correct_line(
             continue
         window = "".join(local)
         fixed = window[: i - a] + best + window[i - a + 1 :]
-        if garble.column_logp(fixed) - garble.column_logp(window) < gain:
+        if sv.fluency.column_logp(fixed) - sv.fluency.column_logp(window) < gain:
             continue
         chars[i] = best
         fixes.append((i, best))
@@ -256,35 +111,29 @@ def correct_line(
         "min_rank_gap": 2000,
     },
 )
-def run(doc: Document, cfg: dict) -> Document:
+def run(doc: Document, ctx: Context) -> Document:
     """Look-alike characters misread by OCR put back where only the look-alike makes a word."""
+    cfg = ctx.settings
     image = doc.kind == "image"
     if not image and not any(ln.conf is not None for ln in doc.lines):
         return doc
-    table = lookalikes(int(cfg["max_chars"]))
+    table = ctx.services.lookalikes.table(int(cfg["max_chars"]))
     if not table:
         return doc
-    from .paragraphs import _word_freq
-
-    freq = _word_freq()
     for k, ln in enumerate(doc.lines):
         if not (image or ln.conf is not None) or not ln.text:
             continue
-        fixes = correct_line(ln.text, table, freq, cfg)
+        fixes = correct_line(ln.text, table, ctx.services, cfg)
         if not fixes:
             continue
         chars = list(ln.text)
         for i, alt in fixes:
             old = chars[i]
             chars[i] = alt
-            doc.record_change(NAME, "ocr-lookalike", 1, 0)
+            ctx.log.change("ocr-lookalike", 1, 0)
             excerpt = ln.text[max(0, i - 8) : i + 9]
-            doc.flag(
-                "ocr-correction",
-                f"OCR look-alike {old} -> {alt} (only {alt} makes a word here)",
-                excerpt,
-                ln.src,
-                NAME,
+            ctx.log.flag(
+                "ocr-correction", f"OCR look-alike {old} -> {alt} (only {alt} makes a word here)", excerpt, ln.src
             )
         doc.lines[k] = ln.with_text("".join(chars))
     return doc

@@ -23,6 +23,7 @@ import unicodedata
 
 import ftfy
 
+from ..context import ChangeLog, Context, Rules
 from ..document import Document, Line, nonws_len
 from ..registry import stage
 
@@ -91,65 +92,63 @@ def fold_width(text: str) -> str:
     return text.translate(FOLD_TABLE)
 
 
-def _clean_line(doc: Document, ln: Line, cfg: dict) -> str:
+def _clean_line(log: ChangeLog, ln: Line, cfg: dict) -> str:
     text = ln.text
     # taking a character out can leave mojibake (`Æ\x0c¾` -> `Æ¾`, which is `ƾ`): the repair
     # needs the C1 controls mojibake is made of, so it comes first, and again after, until
     # nothing changes (a second run would repair what the removals left)
     while True:
         before = text
-        text = _repair_and_remove(doc, ln, cfg, text)
+        text = _repair_and_remove(log, ln, cfg, text)
         if text == before:
             break
     if _FOLD_RE.search(text):
         folded = fold_width(text)
         if folded != text:
             n = sum(1 for a, b in zip(text, folded, strict=True) if a != b)
-            doc.record_change(NAME, "fold-width", n, nonws_len(text) - nonws_len(folded))
+            log.change("fold-width", n, nonws_len(text) - nonws_len(folded))
             text = folded
     if not unicodedata.is_normalized("NFC", text):
         nfc = unicodedata.normalize("NFC", text)
-        doc.record_change(NAME, "nfc", 1, nonws_len(text) - nonws_len(nfc))
+        log.change("nfc", 1, nonws_len(text) - nonws_len(nfc))
         text = nfc
     return text
 
 
-def _repair_and_remove(doc: Document, ln: Line, cfg: dict, text: str) -> str:
+def _repair_and_remove(log: ChangeLog, ln: Line, cfg: dict, text: str) -> str:
     if cfg["mojibake"]:
         fixed = fix_mojibake(text)
         if fixed != text:
-            doc.record_change(NAME, "mojibake", 1, nonws_len(text) - nonws_len(fixed))
+            log.change("mojibake", 1, nonws_len(text) - nonws_len(fixed))
             text = fixed
     if _ZW_RE.search(text):
         for m in _ZW_RE.finditer(text):
-            doc.record_removal(NAME, "zero-width", m.group(), ln.src)
+            log.removal("zero-width", m.group(), ln.src)
         text = _ZW_RE.sub("", text)
     if _SPACE_RE.search(text):
         text, n = _SPACE_RE.subn(" ", text)
-        doc.record_change(NAME, "odd-space", n)
+        log.change("odd-space", n)
     if _CTRL_RE.search(text):
         for m in _CTRL_RE.finditer(text):
-            doc.record_removal(NAME, "control-char", m.group(), ln.src)
+            log.removal("control-char", m.group(), ln.src)
         text = _CTRL_RE.sub(" " if cfg["control_to_space"] else "", text)
     if _LOST_RE.search(text):
         for m in _LOST_RE.finditer(text):
             ch = m.group()
             what = "replacement-char" if ch == "\ufffd" else "private-use-char"
-            doc.record_removal(NAME, what, ch, ln.src)
+            log.removal(what, ch, ln.src)
             ctx = text[max(0, m.start() - 12) : m.end() + 12]
-            doc.flag(what, f"U+{ord(ch):04X} removed: a character was lost in extraction", ctx, ln.src, NAME)
+            log.flag(what, f"U+{ord(ch):04X} removed: a character was lost in extraction", ctx, ln.src)
         text = _LOST_RE.sub("", text)
     return text
 
 
-def clean_joined(doc: Document, text: str, src: tuple[int, int], stage: str, cfg: dict) -> str:
-    """This stage's rules on a paragraph joined from several lines, booked under `stage`
-    (mojibake cut by a line break, `Ã` / `©`, is whole only once the lines are joined)."""
+def _reapply(ctx: Context, text: str, src: tuple[int, int]) -> str:
+    """This stage's rules on a paragraph a later stage joined from several lines, booked
+    under that stage (mojibake cut by a line break, `Ã` / `©`, is whole only once joined)."""
     if not _NEEDS.search(text) and unicodedata.is_normalized("NFC", text):
         return text
-    from .booking import Booked
-
-    return _clean_line(Booked(doc, stage), Line(text, src), cfg)  # type: ignore[arg-type]
+    return _clean_line(ctx.log, Line(text, src), ctx.settings)
 
 
 # Lines with one of these need `_clean_line` (removals, flags, ftfy); the others only
@@ -224,10 +223,10 @@ def _clean_simple_group(doc: Document, idx: list[int]) -> None:
             lines[i] = ln.with_text(new)
 
 
-@stage(NAME, defaults={"mojibake": True, "control_to_space": False})
-def run(doc: Document, cfg: dict) -> Document:
+@stage(NAME, defaults={"mojibake": True, "control_to_space": False}, rules=Rules(line=_reapply))
+def run(doc: Document, ctx: Context) -> Document:
     """Zero-width/control/odd-space/lost characters, mojibake, width folding, NFC."""
-    doc.stats[NAME] = {"cfg": dict(cfg)}  # the paragraphs stage: again on joined lines
+    cfg = ctx.settings
     whole = "\n".join(ln.text for ln in doc.lines)
     if not _NEEDS.search(whole) and unicodedata.is_normalized("NFC", whole):
         return doc
@@ -242,7 +241,7 @@ def run(doc: Document, cfg: dict) -> Document:
         if not _HARD.search(t):
             simple.append(i)
             continue
-        new = _clean_line(doc, ln, cfg)
+        new = _clean_line(ctx.log, ln, cfg)
         if new != t:
             doc.lines[i] = ln.with_text(new)
     if simple:
