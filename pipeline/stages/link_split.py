@@ -41,6 +41,7 @@ import re
 
 from .. import garble
 from ..document import Document, Line
+from ..text.cjk import HAN_SPAN
 from .t2s import to_simplified
 
 OPENERS = "《“「『（(〈‘【"
@@ -51,7 +52,7 @@ _SENT_INSIDE = re.compile(r"[。！？!?；;]")
 _SENT_END = set("。！？!?；;：:…")
 _WEAK_MAX = 10  # a link name with no bracket around it (`法律`, `中国大陆`) is this short
 _PUNCT = re.compile(r"[^\w\s]")
-_NAME_OK = re.compile(r"[A-Za-z\u3400-\u9fff]")  # a name has a letter or an ideograph in it
+_NAME_OK = re.compile(f"[A-Za-z{HAN_SPAN}]")  # a name has a letter or an ideograph in it
 
 
 _FOLD = str.maketrans("()", "（）")  # the punctuation stage makes these full-width later

@@ -32,6 +32,7 @@ import numpy as np
 from .. import garble
 from ..document import Document
 from ..registry import stage
+from ..text.cjk import is_unified_han
 
 NAME = "ocr_lookalikes"
 _VERSION = "1"
@@ -46,10 +47,6 @@ _FONT_GLOBS = (
     "/usr/share/fonts/**/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/**/NotoSansCJKsc-Regular.otf",
 )
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +87,7 @@ def _ranked_chars(max_chars: int) -> list[str]:
             if len(parts) < 2 or not parts[1].isdigit():
                 continue
             for ch in parts[0]:
-                if _is_cjk(ch):
+                if is_unified_han(ch):
                     count[ch] += int(parts[1])
     return [c for c, _ in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:max_chars]]
 
@@ -193,10 +190,10 @@ def _inside_word(x: str, y: str) -> bool:
 def _cjk_run(text: str, i: int, reach: int) -> tuple[int, int]:
     """Bounds of the CJK characters around `i`, at most `reach` each side."""
     a = i
-    while a > 0 and i - a < reach and _is_cjk(text[a - 1]):
+    while a > 0 and i - a < reach and is_unified_han(text[a - 1]):
         a -= 1
     b = i + 1
-    while b < len(text) and b - i <= reach and _is_cjk(text[b]):
+    while b < len(text) and b - i <= reach and is_unified_han(text[b]):
         b += 1
     return a, b
 

@@ -7,12 +7,12 @@ kept, each named for exactly what it covers (code points inclusive):
 | name | covers | used by |
 |---|---|---|
 | `HAN_BMP`, `is_han_bmp` | U+3400-4DBF (Ext A), U+4E00-9FFF (unified), U+F900-FAFF (compatibility) | text stages' regexes, PDF validation |
-| `HAN` | `HAN_BMP` + 〇 U+3007 + U+20000-3134F (Ext B-H) | punctuation and markup context, `has_han` |
+| `HAN` | `HAN_BMP` + 〇 U+3007 + U+20000-3134F (Ext B-H) | punctuation and markup: Chinese context |
 | `is_han_array` | `HAN_BMP` + U+20000-3134F (no 〇): the garble model's characters | garble, dedupe, quality |
 | `HAN_SPAN`, `count_han_span` | U+3400-9FFF in one span (Ext A to the end of the unified block, the Yijing hexagram symbols U+4DC0-4DFF included) | dedupe, facts, link names, text signs |
 | `HAN_COMPAT` | U+F900-FAFF | text signs (with `HAN_SPAN`) |
 | `is_unified_han` | U+3400-4DBF, U+4E00-9FFF (no compatibility ideographs) | the look-alike table |
-| `URO`, `is_uro` | U+4E00-9FFF only | charset sniffing, benchmarks |
+| `URO`, `is_uro` | U+4E00-9FFF only | charset sniffing, paragraphs, captions, benchmarks |
 | `CJK_PUNCT` | the full-width marks of Chinese prose, as a string | column spaces, quality |
 | `CJK_PUNCT_CLASS` | full-width punctuation that makes "Chinese context" (OUTPUT_SPEC 4) | punctuation, markup |
 
@@ -39,13 +39,7 @@ CJK_PUNCT_CLASS = (
     "\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f\uff5e"  # ！（），：；？～
 )
 
-_HAN_RE = re.compile(f"[{HAN}]")
 _SPAN_RE = re.compile(f"[{HAN_SPAN}]")
-
-
-def has_han(text: str) -> bool:
-    """True when `text` holds at least one ideograph (`HAN`)."""
-    return _HAN_RE.search(text) is not None
 
 
 def count_han_span(text: str) -> int:
