@@ -24,6 +24,7 @@ little text to tell a copy from real text that reads oddly.
 
 Cost stays linear: candidate repeats come from one vectorised k-gram hash
 over the whole document (numpy sort), bounded by `max_shift`; only the rare
+candidates are scored with the garble model and rapidfuzz.
 
 Modules, one job each: `blocks` (duplicate paragraphs), `kgrams` (the one exact-repeat
 finder), `repair` (the repairs inside a paragraph: repeated clauses, and the driver),
