@@ -18,9 +18,11 @@ import re
 import zlib
 from pathlib import Path
 
+from pipeline.text.cjk import URO
+
 KINDS = ("interleave", "shuffle", "wraps", "mojibake", "misread", "lost", "debris")
 STRENGTHS = (0.1, 0.3, 0.6)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(f"[{URO}]")
 
 
 def _wrap(text: str, width: int) -> list[str]:

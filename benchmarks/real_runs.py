@@ -73,7 +73,7 @@ def strip_markdown(md: str) -> str:
 # what makes the clean text: the readers, the stages and the models, and their settings
 # (not the commands, the batch runner, the report or the score)
 TEXT_SOURCES = ("stages", "ocr", "pdf", "ingest", "configs", "core.py", "document.py", "garble.py",
-                "textops.py", "registry.py", "config.py")
+                "text", "textops.py", "registry.py", "config.py")
 
 
 def code_digest() -> str:

@@ -26,15 +26,13 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+from .text.cjk import count_han_span
+
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 _ENTITY_TAGS = frozenset({"nr", "ns", "nt", "nz"})
 _PROSE_PUNCT = re.compile(r"[。！？；，!?;,]")  # what a title, a caption or a cell lacks
 _CELL_GAP = re.compile(r"\S(?:\s{2,}|\t|\s*\|\s*)\S")
-
-
-def _cjk_count(text: str) -> int:
-    return sum(1 for c in text if "\u3400" <= c <= "\u9fff")
 
 
 def numbers(text: str) -> Counter:
@@ -103,7 +101,7 @@ def protected_line(text: str, min_chars: int = 8, max_title: int = 30) -> bool:
     stops of the prose it was cut from (`、世界经住激光荡等许多难的条件下，经`).
     """
     s = text.strip()
-    if _cjk_count(s) < min_chars:
+    if count_han_span(s) < min_chars:
         return True
     if len("".join(s.split())) <= max_title and not _PROSE_PUNCT.search(s):
         return True

@@ -45,6 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .text.cjk import is_han_array as is_cjk_array  # the model's characters
+
 GARBLE_THRESHOLD = -6.0  # mean log-prob per CJK char below this: garbled
 NEUTRAL = -5.0  # returned for text with fewer than MIN_CJK CJK characters
 MIN_CJK = 4
@@ -52,16 +54,6 @@ _FLOOR = 1e-9  # probability floor for characters jieba never saw
 _SHIFT = np.uint64(21)  # code points fit in 21 bits: key = prev << 21 | cur
 _CACHE_VERSION = "1"
 _DENSE_N = 2048  # characters in the dense bigram matrix (float32, (N+1)^2 entries)
-
-
-def is_cjk_array(cp: np.ndarray) -> np.ndarray:
-    """Which code points are CJK ideographs, as the model counts them (shared by dedupe and quality)."""
-    return (
-        ((cp >= 0x4E00) & (cp <= 0x9FFF))
-        | ((cp >= 0x3400) & (cp <= 0x4DBF))
-        | ((cp >= 0xF900) & (cp <= 0xFAFF))
-        | ((cp >= 0x20000) & (cp <= 0x3134F))
-    )
 
 
 _LOCK = threading.RLock()  # builds the lazy tables (and the model) once, whatever the threads

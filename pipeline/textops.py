@@ -1,29 +1,15 @@
-"""Character classes and small helpers the text stages share."""
+"""Small helpers the text stages share. The character classes live in `text.cjk`; the old
+names stay here for the modules that still import them (markup)."""
 
 from __future__ import annotations
 
-import re
-
 from .document import Document, nonws_len
+from .text.cjk import CJK_PUNCT, CJK_PUNCT_CLASS, HAN, HAN_BMP
 
-CJK_RANGE = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·〔〕"
+CJK_RANGE = HAN_BMP  # old name of `text.cjk.HAN_BMP`
+CJK_CLASS = HAN  # old name of `text.cjk.HAN`
 
-# -- character classes shared by the text stages ---------------------------
-# CJK ideographs for regex classes, including 〇 (U+3007) used as a numeral zero.
-CJK_CLASS = CJK_RANGE + "\u3007\U00020000-\U0003134f"
-# Full-width punctuation that counts as "Chinese context" (OUTPUT_SPEC section 4).
-CJK_PUNCT_CLASS = (
-    "\u3001\u3002\u300a-\u300f\u3010\u3011\u3014-\u301f"  # 、。《》「」『』【】〔〕〖〗…
-    "\u2014\u2026\u2018\u2019\u201c\u201d"  # —…‘’“”
-    "\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f\uff5e"  # ！（），：；？～
-)
-_CJK_RE = re.compile(f"[{CJK_CLASS}]")
-
-
-def has_cjk(text: str) -> bool:
-    """True when `text` holds at least one CJK ideograph."""
-    return _CJK_RE.search(text) is not None
+__all__ = ["CJK_CLASS", "CJK_PUNCT", "CJK_PUNCT_CLASS", "CJK_RANGE", "count_changes"]
 
 
 def count_changes(doc: Document, stage: str, rule: str, old: str, new: str, n: int = 1) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from pipeline.document import Document, Line
 from pipeline.registry import get_stage
-from pipeline.stages.dedupe import _lookalike_match, _lookalike_table, kgram_pairs, repair_paragraph
+from pipeline.stages.dedupe import repair_paragraph
+from pipeline.stages.dedupe.kgrams import codepoints, repeats, text_repeats
+from pipeline.stages.dedupe.lookalikes import lookalike_match, lookalike_table
 from pipeline.stages.ocr_lookalikes import font_path
 
 SPEC = get_stage("dedupe")
@@ -77,10 +80,53 @@ def test_noisy_paragraph_copy_removed():
     assert fluent in [ln.text for ln in run(paras(LONG, fluent)).lines]
 
 
-def test_kgram_pairs_bounded():
-    p1, p2 = kgram_pairs("甲乙丙丁戊己" * 3, 6, 160)
-    assert p1.size and ((p2 - p1) == 6).all()
-    assert kgram_pairs("甲乙丙丁戊己" + "x" * 300 + "甲乙丙丁戊己", 6, 160)[0].size == 0
+def test_repeats_bounded():
+    assert text_repeats("甲乙丙丁戊己" * 3, 6, 160) == [(0, 6, 12)]
+    assert text_repeats("甲乙丙丁戊己" + "x" * 300 + "甲乙丙丁戊己", 6, 160) == []
+
+
+def _reference_repeats(text: str, k: int, max_shift: int) -> list[tuple[int, int, int]]:
+    """The rule in plain Python, comparing k-grams as text: each k-gram paired with its next
+    occurrence when that lies k..max_shift further on; pairs of one shift at successive
+    positions are one run (start, shift, length)."""
+    last: dict[str, int] = {}
+    pairs = set()
+    for i in range(len(text) - k + 1):
+        g = text[i : i + k]
+        if g in last and k <= i - last[g] <= max_shift:
+            pairs.add((last[g], i - last[g]))
+        last[g] = i
+    runs = []
+    for p, d in sorted(pairs):
+        if (p - 1, d) not in pairs:
+            n = 1
+            while (p + n, d) in pairs:
+                n += 1
+            runs.append((p, d, n + k - 1))
+    return sorted(runs)
+
+
+def test_repeats_are_the_exact_k_gram_repeats():
+    """The one repeat finder (document prefilter and paragraph repair alike) finds exactly
+    the repeats the plain rule finds, on periodic and random text over a small alphabet,
+    and never across a paragraph end."""
+    import random
+
+    rng = random.Random(7)
+    texts = ["甲乙丙丁戊己" * 5, "发展经济，发展经济，发展", "ab" * 40]
+    texts += ["".join(rng.choice("甲乙丙丁") for _ in range(rng.randint(0, 300))) for _ in range(40)]
+    for k, shift in ((6, 160), (3, 20), (4, 80)):
+        for t in texts:
+            assert text_repeats(t, k, shift) == _reference_repeats(t, k, shift), (t, k, shift)
+        joined = "\x00".join(texts)
+        lens = np.array([len(t) for t in texts])
+        ends = np.cumsum(lens + 1) - 1
+        start, d, length = repeats(codepoints(joined), ends, k, shift)
+        got = sorted(zip(start.tolist(), d.tolist(), length.tolist(), strict=True))
+        want = sorted(
+            (int(off) + s, dd, n) for t, off in zip(texts, ends - lens, strict=True) for s, dd, n in _reference_repeats(t, k, shift)
+        )
+        assert got == want
 
 
 def test_national_corpus_practically_unchanged(national_dir):
@@ -220,5 +266,5 @@ def test_numerals_are_not_lookalike_evidence():
     from pipeline.stages.ocr_lookalikes import lookalikes
 
     assert "五" in lookalikes()["三"] and "千" in lookalikes()["十"]
-    assert _lookalike_match("增长百分之三十", "增长百分之五千", _lookalike_table(7000))[0] == 0
-    assert _lookalike_match("全域旅游示范县创建，全力", "主城旅游示记长的规则，至为", _lookalike_table(7000))[0] == 3
+    assert lookalike_match("增长百分之三十", "增长百分之五千", lookalike_table(7000))[0] == 0
+    assert lookalike_match("全域旅游示范县创建，全力", "主城旅游示记长的规则，至为", lookalike_table(7000))[0] == 3

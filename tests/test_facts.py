@@ -8,8 +8,9 @@ import pytest
 from pipeline import facts
 from pipeline.document import Document, Line
 from pipeline.registry import get_stage
-from pipeline.stages import dedupe, fragments
-from pipeline.stages.dedupe import repair_paragraph
+from pipeline.stages import fragments
+from pipeline.stages.dedupe import interleave, noisy, repair_paragraph
+from pipeline.stages.dedupe import stage as dedupe_stage
 
 DEDUPE = get_stage("dedupe")
 FRAGMENTS = get_stage("fragments")
@@ -26,8 +27,9 @@ def paras(*texts: str) -> Document:
 @pytest.fixture
 def no_guards(monkeypatch):
     """The rules as they were before the guards: what the guards are for."""
-    monkeypatch.setattr(dedupe, "same_facts", lambda *a, **k: True)
-    monkeypatch.setattr(dedupe, "protected_line", lambda *a, **k: False)
+    for mod in (interleave, noisy, dedupe_stage):
+        monkeypatch.setattr(mod, "same_facts", lambda *a, **k: True)
+    monkeypatch.setattr(dedupe_stage, "protected_line", lambda *a, **k: False)
     monkeypatch.setattr(fragments, "all_words", lambda *a, **k: False)
 
 
@@ -79,8 +81,8 @@ def test_noisy_copy_never_takes_another_number():
 
 
 def test_noisy_copy_never_cuts_inside_a_number():
-    assert dedupe._splits_number("驿站15个", 3)
-    assert not dedupe._splits_number("驿站15个", 2)
+    assert noisy.splits_number("驿站15个", 3)
+    assert not noisy.splits_number("驿站15个", 2)
 
 
 # -- whole paragraphs: titles, table rows, short lines and other facts stay ------------

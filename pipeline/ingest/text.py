@@ -26,6 +26,7 @@ from charset_normalizer import from_bytes
 from ..config import Config
 from ..document import Document
 from ..errors import InputError
+from ..text.cjk import is_uro
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -52,7 +53,7 @@ def _looks_utf16_without_bom(data: bytes) -> str | None:
         except UnicodeDecodeError:
             continue
         bad = sum(1 for c in text[:2000] if ord(c) < 32 and c not in "\n\r\t")
-        cjk = sum(1 for c in text[:2000] if "\u4e00" <= c <= "\u9fff" or c.isascii() and c.isprintable())
+        cjk = sum(1 for c in text[:2000] if is_uro(c) or c.isascii() and c.isprintable())
         if bad == 0 and cjk > 0.6 * min(len(text), 2000):
             return enc
     if odd_nul > 0.3 and even_nul < 0.05:

@@ -4,6 +4,24 @@ A line is a running header (footer) when it sits in the top (bottom) band of
 its page and the same text, digits aside, sits in that band on enough other
 pages; a line in a band that is only a page number (`3`, `- 3 -`, `3 / 12`,
 `第3页`, `第 3 页 共 12 页`) is a page number even on a one-page document.
+
+This is the running-head rule for input with page geometry; `stages.running_heads` is the
+rule for text, where only the lines say where a page ends. They differ by what the input
+tells, so each stays the one rule for its kind:
+
+- where: the top/bottom `header_band` of the page height here; there, a short line that
+  stands alone with a page of body text between its copies, or (pages known) the first or
+  last non-blank line of a page;
+- key: digits and page separators dropped here (`第3页 某市报告` heads group); there, the
+  line as the output will write it (spaces out, full-width marks, simplified), digits kept;
+- how often: on `header_min_share` of the pages (at least 2), per band, here; there,
+  `running_head_min` copies (2 at page edges, or the document's opening line again);
+- what is never a head: nothing in a band is exempt here; there, a line ending in a mark,
+  a numbered heading, a `——` subtitle or a number.
+
+Either rule on the other's input changes outputs. On the real material they never act on
+the same document: the two real PDFs and the sample PDF lose heads only here, the text
+sample only there.
 """
 
 from __future__ import annotations

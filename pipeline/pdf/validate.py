@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..text.cjk import is_han_bmp
+
 _CID = re.compile(r"\(cid:\d+\)")
 _MOJIBAKE = re.compile(r"[\u0080-\u00ff\u0100-\u024f\u02b0-\u02ff\u2020-\u2030\u0152\u0153\u0160\u0161\u0178\u017d\u017e]")
-
-
-def _is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
 
 
 def _is_pua(c: str) -> bool:
@@ -37,7 +35,7 @@ def layer_facts(text: str) -> dict[str, Any]:
         "cid": cids,
         "mojibake": len(_MOJIBAKE.findall(rest)),
         "pua": sum(1 for c in glyphs if _is_pua(c)),
-        "cjk": sum(1 for c in letters if _is_cjk(c)),
+        "cjk": sum(1 for c in letters if is_han_bmp(c)),
         "letters": len(letters),
     }
 

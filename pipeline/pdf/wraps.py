@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
+from ..text.join import PDF_WRAP, join_all
 from .layout import Block, TextLine
 
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、．.](?!\d))")
 _ENDS = tuple("。！？!?")
-_LATIN = re.compile(r"[A-Za-z0-9,.;:%)]$")
 
 
 def _size(ln: TextLine) -> float:
@@ -50,8 +50,4 @@ def paragraphs(block: Block, lines: list[TextLine]) -> list[list[TextLine]]:
 
 def join(lines: list[TextLine]) -> str:
     """The lines' text as one paragraph: no space between CJK, one between Latin words."""
-    out = lines[0].text.strip()
-    for ln in lines[1:]:
-        t = ln.text.strip()
-        out += (" " if _LATIN.search(out) and t[:1].isascii() and t[:1].isalnum() else "") + t
-    return out
+    return join_all((ln.text for ln in lines), PDF_WRAP)

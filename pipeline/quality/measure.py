@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..garble import is_cjk_array
-from ..textops import CJK_PUNCT, CJK_RANGE
+from ..text.cjk import CJK_PUNCT
+from ..text.cjk import HAN_BMP as CJK_RANGE
+from ..text.cjk import is_han_array as is_cjk_array
 from .text_signs import sign_counts
 
 CJK = CJK_RANGE

@@ -25,6 +25,8 @@ import re
 
 import numpy as np
 
+from ..text.cjk import HAN_COMPAT, HAN_SPAN
+
 CID = re.compile(r"[(（]cid:\d+[)）]")  # the punctuation stage widens its brackets
 # Latin-1 / cp1252 lead and continuation bytes read as characters, in runs of two or more
 MOJIBAKE = re.compile(
@@ -32,12 +34,12 @@ MOJIBAKE = re.compile(
     "\u00a1-\u00bf]{2,}"
 )
 PRIVATE = re.compile("[\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LETTER = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{HAN_SPAN}{HAN_COMPAT}]")
+_LETTER = re.compile(f"[A-Za-z{HAN_SPAN}{HAN_COMPAT}]")
 _SECTION_NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇IVXivx]+[、.．]?$")  # a section number: a heading
 # a run of six or more Latin letters glued to a Chinese character: an image or rule read
 # as letters (`RSEEssaosdsmsssm站`), not a word (`GDP增长` has three)
-_JUNK_LATIN = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|]{6}|[A-Za-z|]{6}(?=[\u3400-\u9fff])")  # fixed width: linear
+_JUNK_LATIN = re.compile(f"(?<=[{HAN_SPAN}])[A-Za-z|]{{6}}|[A-Za-z|]{{6}}(?=[{HAN_SPAN}])")  # fixed width: linear
 _CLAUSE_SPLIT = re.compile(r"[，。！？；、,.!?;：:]+")
 _FIGURE = re.compile(r"^[\d\s.,%％:：/\-–—()（）+×·|*#]+$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|第[一二三四五六七八九十百\d]+[章节部分条篇])")

@@ -26,11 +26,11 @@ from itertools import accumulate
 from ..context import Context, Rules
 from ..document import Document
 from ..registry import stage
-from ..textops import CJK_PUNCT, CJK_RANGE
+from ..text.cjk import CJK_PUNCT, HAN_BMP
 from .punctuation import converted_positions
 
 NAME = "column_spaces"
-_C = rf"[{CJK_RANGE}{re.escape(CJK_PUNCT)}\uff01-\uff0f\uff1a-\uff20\u3001-\u3003\ue000]"  # CJK char or punctuation
+_C = rf"[{HAN_BMP}{re.escape(CJK_PUNCT)}\uff01-\uff0f\uff1a-\uff20\u3001-\u3003\ue000]"  # CJK char or punctuation
 _ASCII_P = r"""[,.;:!?()"'\[\]%]"""
 _OTHER = rf"(?:{_C}|[0-9A-Za-z]|{_ASCII_P})"
 # ASCII punctuation directly after Chinese (or after such punctuation) stands for its

@@ -25,7 +25,7 @@ from .. import garble
 from ..document import Document, Line
 from ..facts import all_words
 from ..registry import stage
-from ..textops import CJK_RANGE
+from ..text.cjk import HAN_BMP
 from .column_spaces import squeeze
 
 NAME = "fragments"
@@ -37,7 +37,7 @@ def is_fragment(text: str, max_chars: int) -> bool:
     column-space stage takes those out later (`区<div>生` is `区 生` here, `区生` in the
     output), so a second run would find the fragment without them."""
     s = "".join(text.split())
-    return 0 < len(s) <= max_chars and re.fullmatch(rf"[{CJK_RANGE}]+", s) is not None
+    return 0 < len(s) <= max_chars and re.fullmatch(rf"[{HAN_BMP}]+", s) is not None
 
 
 def find_runs(lines: list[Line], max_chars: int, min_run: int) -> list[list[int]]:

@@ -64,15 +64,15 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from ..document import Document
 from ..registry import stage
-from ..textops import CJK_RANGE
+from ..text.cjk import HAN_BMP
 
 NAME = "interleaved_copies"
 _SPACE = " \t\u3000\u00a0"
 # an inline space run with a CJK character after it, and neither a space, a digit
 # nor a Latin letter before it
-_SEAM = re.compile(rf"(?<=[^\s0-9A-Za-z])[{_SPACE}]+(?=[{CJK_RANGE}])")
+_SEAM = re.compile(rf"(?<=[^\s0-9A-Za-z])[{_SPACE}]+(?=[{HAN_BMP}])")
 _WS = re.compile(r"\s+")
-_EDGE = re.compile(rf"^[^{CJK_RANGE}0-9A-Za-z]+|[^{CJK_RANGE}0-9A-Za-z]+$")
+_EDGE = re.compile(rf"^[^{HAN_BMP}0-9A-Za-z]+|[^{HAN_BMP}0-9A-Za-z]+$")
 _INLINE = re.compile(rf"(?<=\S)[{_SPACE}]+(?=\S)")
 _GARBLED = 6.0  # log-probability drop that marks a misread character (`_garbled`)
 _LEFT_SIM = 0.6  # the 8-12 characters before each copy this similar: one longer repeat

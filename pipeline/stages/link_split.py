@@ -41,6 +41,8 @@ import re
 
 from .. import garble
 from ..document import Document, Line
+from ..text.cjk import HAN_SPAN
+from ..text.join import WRAP, join
 from .t2s import to_simplified
 
 OPENERS = "《“「『（(〈‘【"
@@ -51,7 +53,7 @@ _SENT_INSIDE = re.compile(r"[。！？!?；;]")
 _SENT_END = set("。！？!?；;：:…")
 _WEAK_MAX = 10  # a link name with no bracket around it (`法律`, `中国大陆`) is this short
 _PUNCT = re.compile(r"[^\w\s]")
-_NAME_OK = re.compile(r"[A-Za-z\u3400-\u9fff]")  # a name has a letter or an ideograph in it
+_NAME_OK = re.compile(f"[A-Za-z{HAN_SPAN}]")  # a name has a letter or an ideograph in it
 
 
 _FOLD = str.maketrans("()", "（）")  # the punctuation stage makes these full-width later
@@ -128,8 +130,6 @@ def link_runs(texts: list[str], cfg: dict) -> tuple[dict[int, tuple[int, str]], 
     """The link-split runs in `texts` (non-blank lines or paragraphs, stripped):
     {first index: (last index, joined text)} and the number of joins. The paragraphs
     stage asks again once its own joins made new neighbours, as a second run would."""
-    from .paragraphs import join_text
-
     max_chars = int(cfg["link_max_chars"])
     min_fluency = float(cfg["link_min_fluency"])
     merged: dict[int, tuple[int, str]] = {}
@@ -141,7 +141,7 @@ def link_runs(texts: list[str], cfg: dict) -> tuple[dict[int, tuple[int, str]], 
     while k < len(texts):
         cur, j = texts[k], k
         while j + 2 < len(texts) and link_triple(cur, texts[j + 1], texts[j + 2], max_chars, min_fluency):
-            cur = join_text(join_text(cur, texts[j + 1]), texts[j + 2])
+            cur = join(join(cur, texts[j + 1], WRAP), texts[j + 2], WRAP)
             j += 2
             joins += 1
         if j > k:

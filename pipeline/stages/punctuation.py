@@ -28,7 +28,7 @@ import re
 
 from ..document import Document, Line
 from ..registry import stage
-from ..textops import CJK_CLASS, CJK_PUNCT_CLASS
+from ..text.cjk import CJK_PUNCT_CLASS, HAN
 
 NAME = "punctuation"
 
@@ -54,11 +54,11 @@ _PROTECT = re.compile(
     # position of a long run without `@` (a base64 blob) rescans the run, O(n^2)
     r"|(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
-_CTX = re.compile(f"[{CJK_CLASS}{CJK_PUNCT_CLASS}]")
-_IDEO = re.compile(f"[{CJK_CLASS}]")
+_CTX = re.compile(f"[{HAN}{CJK_PUNCT_CLASS}]")
+_IDEO = re.compile(f"[{HAN}]")
 # a space touching CJK or CJK punctuation goes, unless Latin punctuation precedes it (`1. 总体要求`)
 _SPACES = re.compile(
-    f"(?<=[{CJK_CLASS}{CJK_PUNCT_CLASS}])[ \\t]+(?=\\S)|(?<=[^\\s.,:;!?)\\]}}])[ \\t]+(?=[{CJK_CLASS}{CJK_PUNCT_CLASS}])"
+    f"(?<=[{HAN}{CJK_PUNCT_CLASS}])[ \\t]+(?=\\S)|(?<=[^\\s.,:;!?)\\]}}])[ \\t]+(?=[{HAN}{CJK_PUNCT_CLASS}])"
     # never a space before Chinese punctuation (`1. ，` -> `1.，`, `1. （` -> `1.（`)
     "|(?<=\\S)[ \\t]+(?=[，。、；：？！（）《》「」『』【】〔〕“”‘’…])"
 )
@@ -67,8 +67,8 @@ _SPACES = re.compile(
 # `3 000万`. Only with a Chinese character (or `，、（“`) right before the number and Chinese
 # or `%‰` right after it: a list number starts a line or follows a sentence end (`1. 加快`,
 # `。1. 70%` stays), and Latin text (`in 2019 2020`, `pages 1 000`) has neither neighbour.
-_NUM_LEFT = f"(?<=[{CJK_CLASS}，、（“])"
-_NUM_RIGHT = f"(?=[%‰{CJK_CLASS}{CJK_PUNCT_CLASS}])"
+_NUM_LEFT = f"(?<=[{HAN}，、（“])"
+_NUM_RIGHT = f"(?=[%‰{HAN}{CJK_PUNCT_CLASS}])"
 _NUMBER_SPACE = re.compile(
     rf"{_NUM_LEFT}(\d{{1,9}})\.[ \t]+(\d{{1,6}}){_NUM_RIGHT}"
     rf"|{_NUM_LEFT}(\d{{1,3}}(?:[ \t]\d{{3}})+){_NUM_RIGHT}"

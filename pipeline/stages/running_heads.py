@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..textops import CJK_RANGE
+from ..text.cjk import HAN_BMP
 from .link_split import unclosed
 
 _HEADING_LIKE = re.compile(
@@ -23,7 +23,7 @@ _END_PUNCT = "。！？：；，!?:;,、"
 
 _CLAUSE_START = frozenset("，,、；;：:。.）)》”」』’〉】")
 _OPENS = frozenset("《“「『‘〈【（(")  # a line ending with these is continued by the next
-_FRAGMENT = re.compile(f"[{CJK_RANGE}]{{1,3}}")  # the fragments stage's tiny lines
+_FRAGMENT = re.compile(f"[{HAN_BMP}]{{1,3}}")  # the fragments stage's tiny lines
 
 
 def stands_alone(texts: list[str], k: int) -> bool:

@@ -23,10 +23,10 @@ import numpy as np
 from .. import garble
 from ..document import Document, Line
 from ..registry import stage
-from ..textops import CJK_RANGE
+from ..text.cjk import HAN_BMP
 
 NAME = "vertical_headline"
-_TOKEN = re.compile(rf"^[{CJK_RANGE}]+$")
+_TOKEN = re.compile(rf"^[{HAN_BMP}]+$")
 
 
 def looks_like_rows(

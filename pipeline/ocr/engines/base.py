@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ...text.join import OCR_WORDS, join_all
 from ..layout import Block
 
 
@@ -20,25 +20,13 @@ class OcrLine:
     bbox: list[int]
 
 
-_LATIN_END = re.compile(r"[0-9A-Za-z%.,:;)\]'\"]$")
-_LATIN_START = re.compile(r"^[0-9A-Za-z(\['\"]")
-
-
 def join_words(words: list[str]) -> str:
     """Join engine words: a space only between two Latin/digit words.
 
     Tesseract splits CJK into one "word" per character and puts spaces between
     them (even with preserve_interword_spaces); those spaces are not text.
     """
-    out = ""
-    for w in words:
-        w = w.strip()
-        if not w:
-            continue
-        if out and _LATIN_END.search(out) and _LATIN_START.match(w):
-            out += " "
-        out += w
-    return out
+    return join_all(words, OCR_WORDS)
 
 
 def cells(words: list[str], boxes: list[list[int]], ch: float) -> str:
