@@ -117,15 +117,18 @@ def summary_json(res: BatchResult, inputs: list[str] | None = None) -> dict[str,
 
 def elide_middle(text: str, width: int) -> str:
     """`text` in at most `width` terminal cells (CJK counts double), its middle replaced by
-    "…"; the end, where a file's own name is, keeps two thirds of the room."""
+    "…"; the end keeps the file's own name when it fits beside a few cells of the head,
+    and two thirds of the room at least."""
     from rich.cells import cell_len
 
     if cell_len(text) <= width:
         return text
     room = max(width - 1, 0)
+    name = "/" + text.rsplit("/", 1)[-1]
+    tail_room = max(room * 2 // 3, min(cell_len(name), room - min(4, room // 3)))
     tail, used = "", 0
     for ch in reversed(text):
-        if used + cell_len(ch) > room * 2 // 3:
+        if used + cell_len(ch) > tail_room:
             break
         tail, used = ch + tail, used + cell_len(ch)
     head = ""

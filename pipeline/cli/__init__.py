@@ -54,12 +54,13 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     """--config, --set, --stage and the engine shortcuts: every command that builds a pipeline."""
     import shtab
 
+    p = p.add_argument_group("config")  # type: ignore[assignment]
     p.add_argument("--config", "-c", default="default", metavar="NAME|FILE",
                    help="config preset name (configs/NAME.toml) or a TOML file (default: default)"
                    ).complete = shtab.FILE  # type: ignore[attr-defined]
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override one setting; VALUE is a TOML value (--set quality.min_score=80, "
-                        "--set stages.dedupe.min_len=8); repeatable")
+                        "--set stages.dedupe.max_passes=2); repeatable")
     p.add_argument("--stage", dest="stage_switches", action="append", default=[], metavar="NAME=off|on",
                    help="leave a stage out of the pipeline, or put it back in its place; repeatable")
     p.add_argument("--ocr-engine", choices=["tesseract", "rapidocr"], help="OCR engine for images and scanned PDF pages")
