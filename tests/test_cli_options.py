@@ -261,3 +261,14 @@ def test_main_in_process(dirty: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert 'engine = "rapidocr"' in capsys.readouterr().out
     with pytest.raises(ConfigError):
         effective_config("default", ["quality.min_score=[1]"], [])
+
+
+def test_path_completions_are_shtabs() -> None:
+    import shtab
+
+    from pipeline.cli import DIRECTORY, FILE
+    from pipeline.cli.completion import SHELLS
+
+    for shell in SHELLS:
+        assert FILE[shell] == shtab.FILE[shell] and DIRECTORY[shell] == shtab.DIRECTORY[shell]
+    assert "_shtab_compgen_dirs" in run("completion", "bash").stdout.decode("utf-8")  # --out DIR completes folders

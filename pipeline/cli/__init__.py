@@ -30,6 +30,10 @@ EXIT_OK, EXIT_BELOW, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("run", "clean", "check", "jsonl", "config", "completion")
 LOG_LEVELS = ("debug", "info", "warning", "error")
 log = logging.getLogger("pipeline.cli")
+# shtab's FILE and DIRECTORY completions for the shells `completion` offers: set on path
+# arguments here so that building the parser (every --help) does not import shtab
+FILE = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f"}
+DIRECTORY = {"bash": "_shtab_compgen_dirs", "zsh": "_files -/", "tcsh": "d"}
 
 
 def one_line(msg: str) -> str:
@@ -52,12 +56,10 @@ _fmt = fmt  # the name the command modules of other branches may still use
 
 def add_config_args(p: argparse.ArgumentParser) -> None:
     """--config, --set, --stage and the engine shortcuts: every command that builds a pipeline."""
-    import shtab
-
     p = p.add_argument_group("config")  # type: ignore[assignment]
     p.add_argument("--config", "-c", default="default", metavar="NAME|FILE",
                    help="config preset name (configs/NAME.toml) or a TOML file (default: default)"
-                   ).complete = shtab.FILE  # type: ignore[attr-defined]
+                   ).complete = FILE  # type: ignore[attr-defined]
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override one setting; VALUE is a TOML value (--set quality.min_score=80, "
                         "--set stages.dedupe.max_passes=2); repeatable")

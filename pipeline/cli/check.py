@@ -17,14 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import add_config_args, config_argv, config_from_args, error, fmt
+from . import DIRECTORY, FILE, add_config_args, config_argv, config_from_args, error, fmt
 
 CONTEXT = 3  # lines of context around a hunk, as diff -u
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    import shtab
-
     check = sub.add_parser(
         "check", formatter_class=fmt, parents=parents, help="check that text files are in clean form (pre-commit)",
         description="Check that each file is in clean form (cleaning it again gives the same bytes) and, with\n"
@@ -35,14 +33,14 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
                "  ocrclean check --diff seeds/001.txt   # what --fix would change, as a unified diff\n"
                "  ocrclean check --fix seeds/001.txt    # rewrite in place, print what was removed",
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="text files or folders").complete = shtab.FILE  # type: ignore[attr-defined]
+    check.add_argument("paths", nargs="+", metavar="PATH", help="text files or folders").complete = FILE  # type: ignore[attr-defined]
     check.add_argument("--json", action="store_true", help="print one JSON object with a verdict per file")
     check.add_argument("--min-score", type=float, metavar="N", help="also fail files scoring below N")
     check.add_argument("--fix", action="store_true", help="rewrite files in place to clean form (fails if it changed any)")
     check.add_argument("--diff", action="store_true",
                        help="print a unified diff of what clean form would change (not with --fix or --json)")
     check.add_argument("--report-dir", metavar="DIR", help="write DIR/<name>.report.json for each file not in clean form"
-                       ).complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+                       ).complete = DIRECTORY  # type: ignore[attr-defined]
     add_config_args(check)
     check.set_defaults(handler=cmd)
 

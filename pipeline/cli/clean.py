@@ -8,14 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import EXIT_OK, add_config_args, config_from_args, fmt
+from . import EXIT_OK, FILE, add_config_args, config_from_args, fmt
 
 log = logging.getLogger("pipeline.cli")
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    import shtab
-
     clean = sub.add_parser(
         "clean", formatter_class=fmt, parents=parents, help="clean one document to stdout",
         description="Clean one document and write the clean text to stdout; '-' (or nothing) reads stdin.",
@@ -23,9 +21,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
                "  ocrclean clean report.txt --stage dedupe=off --set quality.min_score=80",
     )
     clean.add_argument("file", nargs="?", default="-", metavar="FILE|-",
-                       help="input file, or - for stdin (default)").complete = shtab.FILE  # type: ignore[attr-defined]
+                       help="input file, or - for stdin (default)").complete = FILE  # type: ignore[attr-defined]
     clean.add_argument("--report", metavar="FILE",
-                       help="write the JSON report to FILE ('-' for stderr)").complete = shtab.FILE  # type: ignore[attr-defined]
+                       help="write the JSON report to FILE ('-' for stderr)").complete = FILE  # type: ignore[attr-defined]
     add_config_args(clean)
     clean.set_defaults(handler=cmd)
 

@@ -11,14 +11,12 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
-from . import EXIT_BELOW, EXIT_FAILED, EXIT_OK, add_config_args, config_from_args, error, fmt
+from . import EXIT_BELOW, EXIT_FAILED, EXIT_OK, FILE, add_config_args, config_from_args, error, fmt
 
 log = logging.getLogger("pipeline.cli")
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    import shtab
-
     jl = sub.add_parser(
         "jsonl", formatter_class=fmt, parents=parents, help="clean a text field of every JSON Lines record (streaming)",
         description="Stream JSON Lines: each record gets <field>_clean (the clean text) and 'quality'\n"
@@ -28,10 +26,10 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
         epilog="examples:\n  ocrclean jsonl docs.jsonl --field text --out clean.jsonl\n"
                "  zcat dump.jsonl.gz | ocrclean jsonl - --field content | jq .quality.score",
     )
-    jl.add_argument("input", metavar="IN|-", help="JSON Lines file, or - for stdin").complete = shtab.FILE  # type: ignore[attr-defined]
+    jl.add_argument("input", metavar="IN|-", help="JSON Lines file, or - for stdin").complete = FILE  # type: ignore[attr-defined]
     jl.add_argument("--field", default="text", help="the field holding the text to clean (default: text)")
     jl.add_argument("--out", "-o", default="-", metavar="OUT|-", help="output file (written atomically) or - for stdout (default)"
-                    ).complete = shtab.FILE  # type: ignore[attr-defined]
+                    ).complete = FILE  # type: ignore[attr-defined]
     jl.add_argument("--clean-field", metavar="NAME", help="field for the clean text (default: <field>_clean)")
     jl.add_argument("--quality-field", default="quality", metavar="NAME", help="field for the quality object (default: quality)")
     jl.add_argument("--min-score", type=float, metavar="N", help="records scoring below N get quality.passed false; exit 1 if any")

@@ -8,14 +8,12 @@ import logging
 import sys
 from pathlib import Path
 
-from . import add_config_args, config_from_args, error, fmt
+from . import DIRECTORY, FILE, add_config_args, config_from_args, error, fmt
 
 log = logging.getLogger("pipeline.cli")
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
-    import shtab
-
     run = sub.add_parser(
         "run", formatter_class=fmt, parents=parents, help="clean files and folders into an output folder",
         description="Clean files and folders (recursively) into --out: DIR/<stem>.txt, DIR/<stem>.report.json and DIR/manifest.jsonl.",
@@ -23,9 +21,9 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
                "  ocrclean run seeds --out out --json | jq .mean_score\n"
                "  ocrclean run big/ --out clean --backend ray   # on a Ray cluster (RAY_ADDRESS) or a local one",
     )
-    run.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders").complete = shtab.FILE  # type: ignore[attr-defined]
+    run.add_argument("paths", nargs="+", metavar="PATH", help="input files or folders").complete = FILE  # type: ignore[attr-defined]
     run.add_argument("--out", "-o", required=True, metavar="DIR",
-                     help="output folder (created if missing)").complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+                     help="output folder (created if missing)").complete = DIRECTORY  # type: ignore[attr-defined]
     run.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1)")
     run.add_argument("--backend", default="local",
                      help="where the work runs: local (default), ray, or a plugin's name (entry point ocrclean.backends)")
