@@ -1,7 +1,7 @@
 """What a person sees during and after a batch: a progress bar and a summary table.
 
 The table fits the terminal it is printed on, and 80 columns when the output is
-not a terminal (a log, a pipe, CI): a long path is cut in its middle (`in/…/r042.txt`),
+not a terminal (a log, a pipe, CI; `COLUMNS` sets another width): a long path is cut in its middle (`in/…/r042.txt`),
 where two names differ least, and a long error in the table ends in `…` (the whole
 line is on stderr). Rows come in input order (the order of the arguments, each
 folder as the run walks it: its files, then its subfolders, by name), not in the
@@ -156,6 +156,18 @@ def _cells(row: dict[str, Any]) -> list[str]:
             str(row["removed"]), str(row["flags"]), _elide_end(row["status"], MAX_STATUS)]
 
 
+def _width(out: Any) -> int:
+    """COLUMNS when set (a CI log that wants wide rows), else the terminal's, else 80."""
+    import os
+
+    from rich.console import Console
+
+    cols = os.environ.get("COLUMNS", "")
+    if cols.isdigit() and int(cols) >= 40:
+        return int(cols)
+    return Console(file=out).width if out.isatty() else WIDTH
+
+
 def print_summary(res: BatchResult, min_score: float | None = None, file: Any = None,
                   inputs: list[str] | None = None, width: int | None = None) -> None:
     """A table of file, score, grade, chars in/out, removed, flags and status (or error) that
@@ -169,7 +181,7 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
     from .cli import one_line  # file names may hold escape sequences: never raw to a terminal
 
     out = file or sys.stdout
-    width = width or (Console(file=out).width if out.isatty() else WIDTH)
+    width = width or _width(out)
     rows = summary_rows(res, min_score, inputs)
     cells = [[one_line(c) for c in _cells(r)] for r in rows[:MAX_ROWS]]
     fixed = [max([cell_len(name), *(cell_len(c[k]) for c in cells)]) for k, (name, _) in enumerate(COLUMNS)][1:]

@@ -272,3 +272,20 @@ def test_path_completions_are_shtabs() -> None:
     for shell in SHELLS:
         assert FILE[shell] == shtab.FILE[shell] and DIRECTORY[shell] == shtab.DIRECTORY[shell]
     assert "_shtab_compgen_dirs" in run("completion", "bash").stdout.decode("utf-8")  # --out DIR completes folders
+
+
+def test_json_escapes_c1_controls_and_columns_widens_the_table(tmp_path: Path) -> None:
+    import os
+
+    from rich.cells import cell_len
+
+    folder = tmp_path / ("a-long-folder-name-" * 4)
+    folder.mkdir()
+    name = "evil\x9b31m.txt"
+    (folder / name).write_text(DIRTY, encoding="utf-8")
+    res = run("run", str(folder), "--out", str(tmp_path / "o"), "--json")
+    assert b"\xc2\x9b" not in res.stdout and json.loads(res.stdout)["files"][0]["file"] == str(folder / name)
+    wide = subprocess.run([str(OCRCLEAN), "run", str(folder), "--out", str(tmp_path / "o")], capture_output=True,
+                          env={**os.environ, "COLUMNS": "200"}, timeout=120)
+    lines = wide.stdout.decode("utf-8").splitlines()
+    assert 80 < max(cell_len(ln) for ln in lines) <= 200 and any("evil\\x9b31m.txt" in ln for ln in lines)

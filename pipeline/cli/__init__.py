@@ -47,6 +47,15 @@ def error(msg: str) -> None:
     print(f"ocrclean: error: {one_line(msg)}", file=sys.stderr)
 
 
+def dumps(value: object, indent: int | None = None) -> str:
+    """JSON for stdout: UTF-8 text as is, but DEL and the C1 controls escaped (json escapes
+    only C0), so a file name cannot send a terminal an 8-bit escape sequence."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return "".join(f"\\u{ord(c):04x}" if "\x7f" <= c <= "\x9f" else c for c in text)
+
+
 def fmt(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
 

@@ -11,13 +11,12 @@ computed with `linediff` (near-linear) rather than difflib's cubic matcher.
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
-from . import DIRECTORY, FILE, add_config_args, config_argv, config_from_args, error, fmt
+from . import DIRECTORY, FILE, add_config_args, config_argv, config_from_args, dumps, error, fmt
 
 CONTEXT = 3  # lines of context around a hunk, as diff -u
 
@@ -103,7 +102,7 @@ def cmd(args: argparse.Namespace) -> int:
     code = exit_code(results, None)
     if args.json:
         doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results]}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(dumps(doc, indent=2) + "\n")
     return code
 
 

@@ -8,6 +8,7 @@ what a run would use and loads back as a config file with the same settings
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from typing import Any
 
@@ -44,7 +45,7 @@ def cmd(args: argparse.Namespace) -> int:
     import tomli_w
 
     config = config_from_args(args)
-    how = " ".join(["ocrclean config", *config_argv(args)])
+    how = shlex.join(["ocrclean", "config", *config_argv(args)])
     head = f"# effective config ({how}), digest {config.digest}\n"
     sys.stdout.write(head + tomli_w.dumps(effective_data(config)))
     return EXIT_OK

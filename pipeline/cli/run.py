@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
 
-from . import DIRECTORY, FILE, add_config_args, config_from_args, error, fmt
+from . import DIRECTORY, FILE, add_config_args, config_from_args, dumps, error, fmt
 
 log = logging.getLogger("pipeline.cli")
 
@@ -53,7 +52,7 @@ def cmd(args: argparse.Namespace) -> int:
         index = write_html(Path(args.out), res, config)  # the same effective config, not a re-read of --config
         log.info("wrote %s", index)
     if args.json:
-        sys.stdout.write(json.dumps(summary_json(res, args.paths), ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps(summary_json(res, args.paths)) + "\n")
     elif not args.quiet:
         print_summary(res, min_score=args.min_score, inputs=args.paths)
     for line in res.errors:
