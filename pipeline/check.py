@@ -50,6 +50,7 @@ class FileCheck:
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
+    clean_text: str | None = field(default=None, repr=False)  # the clean form, when the file is not in it
 
     def lines(self) -> list[str]:
         return [f"{self.path}:{p.line}: {p.kind}: {p.message}" for p in self.problems]
@@ -57,6 +58,7 @@ class FileCheck:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["removed"] = len(self.removed)
+        del d["clean_text"]
         return d
 
 
@@ -191,6 +193,7 @@ def _compare(fc: FileCheck, raw: bytes, res: Any) -> None:
         return
     if raw != res.text.encode("utf-8"):
         fc.clean = False
+        fc.clean_text = res.text
         fc.problems = diff_problems(raw, res.text)
         if len(fc.problems) > MAX_PROBLEMS_PER_FILE:
             more = len(fc.problems) - MAX_PROBLEMS_PER_FILE
@@ -274,37 +277,3 @@ def exit_code(results: list[FileCheck], min_score: float | None = None) -> int:
         return 1
     return 0
 
-
-def cmd_check(args: Any) -> int:
-    """The `ocrclean check` command (and both pre-commit hooks)."""
-    import json
-    import sys
-
-    from .cli import config_from_args
-
-    config = config_from_args(args)
-    report_dir = Path(args.report_dir) if args.report_dir else None
-    results = []
-    for path in expand(args.paths):
-        fc = check_file(path, config, fix=args.fix, report_dir=report_dir)  # config has --min-score
-        results.append(fc)
-        if args.json:
-            continue
-        if fc.error:
-            print(f"ocrclean: error: {fc.error}", file=sys.stderr)
-            continue
-        if fc.fixed:
-            print(f"Fixing {fc.path} ({len(fc.problems)} change(s), {len(fc.removed)} span(s) removed)")
-            for line in removed_lines(fc):
-                print("  " + line)
-            for p in fc.problems:
-                if p.kind == "low-score":
-                    print(f"{fc.path}:{p.line}: {p.kind}: {p.message}")
-        else:
-            for line in fc.lines():
-                print(line)
-    code = exit_code(results, None)
-    if args.json:
-        doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results]}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-    return code

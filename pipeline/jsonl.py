@@ -16,7 +16,6 @@ time limit, like a file in `run`.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -145,40 +144,3 @@ def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text
     out.flush()
     return n, bad
 
-
-def cmd_jsonl(args: Any) -> int:
-    """The `ocrclean jsonl` command."""
-    from .cli import EXIT_BELOW, EXIT_FAILED, EXIT_OK, config_from_args
-
-    config = config_from_args(args)
-    pipeline_for(config)  # load the pipeline before reading, so config errors come first
-    below: list[int] = []
-    inp = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
-    try:
-        if args.out in (None, "-"):
-            n, bad = run_jsonl(inp, sys.stdout.buffer, config, args.field, args.clean_field, args.quality_field,
-                               below=below)
-        else:
-            n, bad = _to_file(inp, args.out, config, args, below)
-    finally:
-        if inp is not sys.stdin.buffer:
-            inp.close()
-    if bad:
-        print(f"ocrclean: error: {bad} of {n} line(s) could not be cleaned (see the {ERROR_FIELD!r} field)",
-              file=sys.stderr)
-        return EXIT_FAILED
-    if below:
-        print(f"ocrclean: {len(below)} of {n} record(s) below the minimum score (quality.passed false)", file=sys.stderr)
-        return EXIT_BELOW
-    return EXIT_OK
-
-
-def _to_file(inp: IO[bytes], out: str, config: Config, args: Any, below: list[int] | None = None) -> tuple[int, int]:
-    """Write through a temp file renamed at the end: an interrupted run leaves no half file."""
-    from pathlib import Path
-
-    from .emit import atomic_writer
-
-    with atomic_writer(Path(out), buffering=1 << 16) as fh:
-        res = run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field, below=below)
-    return res

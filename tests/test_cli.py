@@ -28,7 +28,7 @@ def run(*args: str, input: bytes | None = None, timeout: float = 120) -> subproc
 def test_help_of_every_command_has_an_example() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    assert {"run", "clean", "check", "jsonl"} <= set(sub.choices)
+    assert {"run", "clean", "check", "jsonl", "config", "completion"} <= set(sub.choices)
     for name, p in [("ocrclean", parser), *sub.choices.items()]:
         text = p.format_help()
         assert "examples:" in text, name
@@ -138,5 +138,6 @@ def test_check_byte_level_problems(tmp_path: Path, raw: bytes) -> None:
     f.write_bytes(raw)
     res = run("check", str(f))
     assert res.returncode == 1
-    lines = res.stdout.decode("utf-8").splitlines()
+    *lines, hint = res.stdout.decode("utf-8").splitlines()
     assert lines and all(re.match(rf"{re.escape(str(f))}:\d+: [a-z-]+: ", ln) for ln in lines), lines
+    assert hint == f"{f}: not in clean form; run 'ocrclean check --fix {f}' to fix it"

@@ -126,7 +126,8 @@ def test_check_hook_reports_path_line_kind(tmp_path: Path) -> None:
     _git(repo, "add", "-A")
     res = _pre_commit(repo, "run", "ocrclean-check", "--all-files")
     assert res.returncode == 1, res.stdout + res.stderr
-    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("seeds/dirty.txt:")]
+    *lines, hint = [ln for ln in res.stdout.splitlines() if ln.startswith("seeds/dirty.txt:")]
+    assert hint == "seeds/dirty.txt: not in clean form; run 'ocrclean check --fix seeds/dirty.txt' to fix it"
     assert lines and all(re.match(r"seeds/dirty\.txt:\d+: [a-z-]+: .+", ln) for ln in lines), res.stdout
     assert any(": low-score: " in ln for ln in lines)  # 101 is out of reach
     assert (repo / "seeds" / "dirty.txt").read_text(encoding="utf-8") == DIRTY  # check changes nothing
