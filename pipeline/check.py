@@ -23,7 +23,7 @@ from typing import Any
 from .config import Config
 from .emit import dump_json, write_atomic
 from .errors import OcrcleanError
-from .ingest import TEXT_SUFFIXES, read_document
+from .ingest import PLAIN_SUFFIXES, read_document
 from .linediff import opcodes
 from .worker import document_limit, pipeline_for
 
@@ -60,21 +60,48 @@ class FileCheck:
         return d
 
 
-def expand(paths: list[str]) -> list[Path]:
-    """Files as given; folders walked for text files (hidden entries skipped)."""
-    out: list[Path] = []
+def select(paths: list[str]) -> tuple[list[Path], list[FileCheck], list[str]]:
+    """(files to check, failures, notes). Only plain text has a clean form (`.txt`, `.text`,
+    `.tex`, no suffix): any other file, named or found in a folder, is one note and is
+    neither rewritten nor failed (a README.md, a page.html, a scan). A missing path and a
+    folder with nothing to check fail, as they do for `run`."""
+    files: list[Path] = []
+    failed: list[FileCheck] = []
+    notes: list[str] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if not p.exists() and not p.is_symlink():
+            failed.append(FileCheck(str(p), error=f"{p}: no such file or directory"))
+        elif p.is_dir():
+            before = len(files)
             for dirpath, dirnames, filenames in os.walk(p):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     f = Path(dirpath) / name
-                    if not name.startswith(".") and f.suffix and f.suffix.lower() in TEXT_SUFFIXES:
-                        out.append(f)
+                    if name.startswith("."):
+                        continue
+                    if f.suffix and f.suffix.lower() in PLAIN_SUFFIXES:
+                        files.append(f)
+                    else:
+                        notes.append(_skip_note(f))
+            if len(files) == before:
+                kinds = ", ".join(sorted(s for s in PLAIN_SUFFIXES if s))
+                failed.append(FileCheck(str(p), error=f"{p}: folder holds no input files ({kinds}: the plain text check compares)"))
+        elif p.suffix.lower() in PLAIN_SUFFIXES:
+            files.append(p)
         else:
-            out.append(p)
-    return out
+            notes.append(_skip_note(p))
+    return files, failed, notes
+
+
+def _skip_note(f: Path) -> str:
+    what = f"a {f.suffix} file" if f.suffix else "a file without a suffix in a folder"
+    return f"{f}: skipped ({what}: only plain text has a clean form to check; `ocrclean run` cleans it)"
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """The files `select` checks."""
+    return select(paths)[0]
 
 
 def _short(s: str, n: int = 60) -> str:
@@ -284,8 +311,15 @@ def cmd_check(args: Any) -> int:
 
     config = config_from_args(args)
     report_dir = Path(args.report_dir) if args.report_dir else None
-    results = []
-    for path in expand(args.paths):
+    files, failed, notes = select(args.paths)
+    if not args.json:
+        for note in notes:
+            print(f"ocrclean: note: {note}", file=sys.stderr)
+    results = list(failed)
+    for fc in failed:
+        if not args.json:
+            print(f"ocrclean: error: {fc.error}", file=sys.stderr)
+    for path in files:
         fc = check_file(path, config, fix=args.fix, report_dir=report_dir)  # config has --min-score
         results.append(fc)
         if args.json:
@@ -305,6 +339,6 @@ def cmd_check(args: Any) -> int:
                 print(line)
     code = exit_code(results, None)
     if args.json:
-        doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results]}
+        doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results], "notes": notes}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     return code

@@ -46,6 +46,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         over.setdefault("ocr", {})["engine"] = args.ocr_engine
     if getattr(args, "pdf_mode", None):
         over.setdefault("pdf", {})["mode"] = args.pdf_mode
+    if getattr(args, "table_field", None):
+        over.setdefault("input", {})["field"] = args.table_field
     from .quality import apply_min_score
 
     config = load_config(args.config) if not over else load_config({"extends": args.config, **over})
@@ -78,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--min-score", type=float, metavar="N", help="mark documents scoring below N; exit 1 if any")
     run.add_argument("--html", action="store_true", help="also write DIR/index.html, a report to read in a browser")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
+    run.add_argument("--field", dest="table_field", metavar="NAME",
+                     help="CSV/TSV column holding the text (default: 'text', else the fullest column)")
     add_config_args(run)
 
     clean = sub.add_parser(
@@ -87,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("file", nargs="?", default="-", metavar="FILE|-", help="input file, or - for stdin (default)")
     clean.add_argument("--report", metavar="FILE", help="write the JSON report to FILE ('-' for stderr)")
+    clean.add_argument("--field", dest="table_field", metavar="NAME",
+                       help="CSV/TSV column holding the text (default: 'text', else the fullest column)")
     add_config_args(clean)
 
     from . import cli_extra
@@ -113,6 +119,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_html(Path(args.out), res)
     if not args.quiet:
         print_summary(res, min_score=args.min_score)
+    for line in res.notes:
+        print(f"ocrclean: note: {one_line(line)}", file=sys.stderr)
     for line in res.errors:
         print(f"ocrclean: error: {one_line(line)}", file=sys.stderr)
     if res.fatal:
