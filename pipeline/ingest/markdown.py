@@ -4,7 +4,8 @@ The parser, not regular expressions, decides what is markup: `*` in `3*4`,
 `#` inside a sentence, `_` in a file name and `|` outside a table stay text,
 escapes (`\\*`) become their character, and a code block is kept verbatim.
 What a reader sees stays: headings, paragraphs and list items become plain
-lines (one block each, a blank line between blocks;
+lines (one block each, a blank line between blocks; an ordered item keeps its
+number, `1.` as the reader sees it, a bullet item loses its bullet;
 a paragraph's soft line breaks become spaces, as CommonMark renders them),
 link text stays and its address goes, an image becomes its alt text, raw HTML
 its visible text, a table one line per row, `| cell | cell |` as trafilatura
@@ -43,6 +44,13 @@ def _inline(token) -> list[str]:
     return lines
 
 
+def _indent(src_lines: list[str], lineno: int) -> str:
+    """The ideographic-space indent (U+3000) a source line opens with: the parser strips it as
+    whitespace, a browser shows it, and it marks a Chinese paragraph's start for the paragraphs stage."""
+    line = src_lines[lineno - 1].lstrip(" \t") if 0 < lineno <= len(src_lines) else ""
+    return line[: len(line) - len(line.lstrip("\u3000"))]
+
+
 def markdown_lines(src: str) -> list[tuple[str, tuple[int, int]]]:
     """The text a reader sees, as (line, source line span); "" between blocks."""
     from .html import visible_text
@@ -50,15 +58,18 @@ def markdown_lines(src: str) -> list[tuple[str, tuple[int, int]]]:
     out: list[tuple[str, tuple[int, int]]] = []
     row: list[str] = []
     row_span: tuple[int, int] | None = None
+    number = ""  # an ordered list item's number, put before its first line
 
     def block(lines: list[str], span: tuple[int, int]) -> None:
-        if out and out[-1][0] != "":
-            out.append(("", (span[0], span[0])))
+        if out and out[-1][0] != "":  # numbered as the source's own blank line would be
+            gap = min(out[-1][1][1] + 1, span[0])
+            out.append(("", (gap, gap)))
         if len(lines) == 1:
             out.append((lines[0], span))
         else:
             out.extend((t, (span[0] + i, span[0] + i)) for i, t in enumerate(lines))
 
+    src_lines = src.split("\n")
     for tok in _parser().parse(src):
         if tok.map:
             span = (tok.map[0] + 1, max(tok.map[0] + 1, tok.map[1]))
@@ -67,7 +78,13 @@ def markdown_lines(src: str) -> list[tuple[str, tuple[int, int]]]:
         if tok.type == "inline" and row_span:  # a table cell
             row.append(" ".join(" ".join(_inline(tok)).split()))
         elif tok.type == "inline":
-            block(_inline(tok), span)
+            lines = _inline(tok)
+            lines[0] = _indent(src_lines, span[0]) + lines[0]
+            if number:  # an ordered list shows its numbers: "1." stays, as a reader sees it
+                lines[0], number = number + lines[0], ""
+            block(lines, span)
+        elif tok.type == "list_item_open" and tok.info:
+            number = f"{tok.info}{tok.markup} "
         elif tok.type in ("fence", "code_block"):
             skip = 1 if tok.type == "fence" else 0
             block(tok.content.rstrip("\n").split("\n"), (span[0] + skip, span[0] + skip))

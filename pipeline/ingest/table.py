@@ -78,7 +78,8 @@ def table_document(data: bytes, name: str, suffix: str, field: str = "") -> Docu
             continue
         first = start + sum(c.count("\n") for c in cells[:col])
         if lines:
-            lines.append(Line("", (first, first)))
+            gap = min(lines[-1].src[1] + 1, first)
+            lines.append(Line("", (gap, gap)))
         cell = cell.replace("\r\n", "\n").replace("\r", "\n")
         lines.extend(Line(t, (first + i, first + i)) for i, t in enumerate(cell.split("\n")))
     if not lines:
