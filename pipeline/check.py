@@ -7,6 +7,11 @@ pipeline is idempotent, so a cleaned file stays clean). Problems print as
 `end-of-file-fixer`, fails when it changed something; a symbolic link is
 written through (its target changes, the link stays).
 
+Only plain text has a clean form (`.txt`, `.text`, `.tex`, no suffix): any
+other file, named or in a folder, is skipped with a one-line note, never
+rewritten (a README.md used to be flattened by `--fix`). A missing path and a
+folder with nothing to check fail as they do for `run` (exit 2).
+
 A file is read with the same checks as `run` (a regular file, under
 `limits.max_text_bytes`), and cleaning plus comparing run under the same
 per-document time limit (`worker.document_limit`). The comparison is a line
