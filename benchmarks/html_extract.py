@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import re
 import time
@@ -108,11 +109,9 @@ def main() -> None:
     if args.readability:
         sets.append(("readability zh", lambda: readability_zh(args.readability), True))
     for title, pages, chinese in sets:
-        ex = {
-            "trafilatura": trafilatura_main,
-            "justext": lambda h, c=chinese: justext_main(h, c),
-            "selectolax-body": selectolax_body,
-        }
+        ex = {"trafilatura": trafilatura_main, "justext": lambda h, c=chinese: justext_main(h, c)}
+        if importlib.util.find_spec("selectolax"):  # not a dependency: `pip install selectolax` to compare
+            ex["selectolax-body"] = selectolax_body
         print(title)
         for k, (r, lost, kept, secs) in measure(pages(), ex).items():
             print(f"  {k:16s} lost {lost:7.0f} ({100 * lost / r:5.1f}%)  kept {kept:7.0f} ({100 * kept / r:5.1f}%)  {secs:5.1f} s")
