@@ -24,6 +24,7 @@ from .discover import (  # noqa: F401  (re-exported: the naming rules live in di
     MANIFEST,
     Task,
     collect_tasks,
+    discover,
     inside,
     output_paths,
     output_rel,
@@ -42,6 +43,8 @@ class BatchResult:
     interrupted: bool = False
     below_min: list[str] = field(default_factory=list)
     fatal: str | None = None  # why the whole run stopped (disk full): one line
+    notes: list[str] = field(default_factory=list)  # files a folder walk skipped, one line each
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) found before any work
 
     @property
     def exit_code(self) -> int:
@@ -148,8 +151,9 @@ def run_batch(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OcrcleanError(f"{out}: cannot create the output folder: {write_problem(e)[0]}") from None
-    tasks, errors = collect_tasks(paths, out)
-    result = BatchResult(errors=list(errors))
+    found = discover(paths, out)
+    tasks = found.tasks
+    result = BatchResult(errors=[f"{p}: {r}" for p, r in found.failures], notes=found.notes, failures=found.failures)
     tasks, where = _placed(tasks, out, result)
     by_path = {str(t.path): t for t in tasks}
     todo: list[Task] = []
@@ -279,7 +283,9 @@ def _main_thread() -> bool:
 
 
 def write_manifest(out: Path, tasks: list[Task], result: BatchResult) -> None:
-    """manifest.jsonl: one report per line, in input order; failures as error records."""
+    """manifest.jsonl: one report per line, in input order; failures as error records,
+    then one error record for each path that failed before any work (missing, an empty
+    folder, a broken link)."""
     from . import REPORT_SCHEMA_VERSION
 
     by_path = {oc.path: oc for oc in result.outcomes}
@@ -297,6 +303,9 @@ def write_manifest(out: Path, tasks: list[Task], result: BatchResult) -> None:
                     indent=None,
                 )
             )
+    for path, reason in result.failures:
+        record = {"schema_version": REPORT_SCHEMA_VERSION, "source": {"path": path}, "errors": [f"{path}: {reason}"]}
+        lines.append(dump_json(record, indent=None))
     write_atomic(out / MANIFEST, "".join(line + "\n" for line in lines))
 
 

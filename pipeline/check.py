@@ -7,6 +7,11 @@ pipeline is idempotent, so a cleaned file stays clean). Problems print as
 `end-of-file-fixer`, fails when it changed something; a symbolic link is
 written through (its target changes, the link stays).
 
+Only plain text has a clean form (`.txt`, `.text`, `.tex`, no suffix): any
+other file, named or in a folder, is skipped with a one-line note, never
+rewritten (a README.md used to be flattened by `--fix`). A missing path and a
+folder with nothing to check fail as they do for `run` (exit 2).
+
 A file is read with the same checks as `run` (a regular file, under
 `limits.max_text_bytes`), and cleaning plus comparing run under the same
 per-document time limit (`worker.document_limit`). The comparison is a line
@@ -23,7 +28,7 @@ from typing import Any
 from .config import Config
 from .emit import dump_json, write_atomic
 from .errors import OcrcleanError
-from .ingest import TEXT_SUFFIXES, read_document
+from .ingest import PLAIN_SUFFIXES, read_document
 from .linediff import opcodes
 from .worker import document_limit, pipeline_for
 
@@ -62,21 +67,48 @@ class FileCheck:
         return d
 
 
-def expand(paths: list[str]) -> list[Path]:
-    """Files as given; folders walked for text files (hidden entries skipped)."""
-    out: list[Path] = []
+def select(paths: list[str]) -> tuple[list[Path], list[FileCheck], list[str]]:
+    """(files to check, failures, notes). Only plain text has a clean form (`.txt`, `.text`,
+    `.tex`, no suffix): any other file, named or found in a folder, is one note and is
+    neither rewritten nor failed (a README.md, a page.html, a scan). A missing path and a
+    folder with nothing to check fail, as they do for `run`."""
+    files: list[Path] = []
+    failed: list[FileCheck] = []
+    notes: list[str] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if not p.exists() and not p.is_symlink():
+            failed.append(FileCheck(str(p), error=f"{p}: no such file or directory"))
+        elif p.is_dir():
+            before = len(files)
             for dirpath, dirnames, filenames in os.walk(p):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     f = Path(dirpath) / name
-                    if not name.startswith(".") and f.suffix and f.suffix.lower() in TEXT_SUFFIXES:
-                        out.append(f)
+                    if name.startswith("."):
+                        continue
+                    if f.suffix and f.suffix.lower() in PLAIN_SUFFIXES:
+                        files.append(f)
+                    else:
+                        notes.append(_skip_note(f))
+            if len(files) == before:
+                kinds = ", ".join(sorted(s for s in PLAIN_SUFFIXES if s))
+                failed.append(FileCheck(str(p), error=f"{p}: folder holds no input files ({kinds}: the plain text check compares)"))
+        elif p.suffix.lower() in PLAIN_SUFFIXES:
+            files.append(p)
         else:
-            out.append(p)
-    return out
+            notes.append(_skip_note(p))
+    return files, failed, notes
+
+
+def _skip_note(f: Path) -> str:
+    what = f"a {f.suffix} file" if f.suffix else "a file without a suffix in a folder"
+    return f"{f}: skipped ({what}: only plain text has a clean form to check; `ocrclean run` cleans it)"
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """The files `select` checks."""
+    return select(paths)[0]
 
 
 def _short(s: str, n: int = 60) -> str:

@@ -41,7 +41,7 @@ OUTPUT_DEFAULTS: dict[str, Any] = {
 FSYNC_MODES = ("batch", "file")
 
 # sections whose defaults live in the module that owns them (module.DEFAULTS)
-_OWNED = {"quality": "pipeline.quality", "ocr": "pipeline.ocr", "pdf": "pipeline.pdf"}
+_OWNED = {"quality": "pipeline.quality", "ocr": "pipeline.ocr", "pdf": "pipeline.pdf", "input": "pipeline.ingest"}
 _TOP = {"name", "description", "extends", "pipeline", "stages", "limits", "output", *_OWNED}
 
 

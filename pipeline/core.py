@@ -129,10 +129,11 @@ class Pipeline:
         return self.process(doc, raw)
 
     def clean_bytes(self, data: bytes, source: str = "<stdin>") -> Result:
-        """Clean raw bytes of a text file (encoding detected)."""
-        from .ingest.text import text_document
+        """Clean raw bytes: PDF and image bytes are recognised by content, then `source`'s
+        suffix picks the reader (.html, .md, .csv), else text (encoding detected)."""
+        from .ingest import bytes_document
 
-        return self.process(text_document(data, source), data)
+        return self.process(bytes_document(data, source, self.config), data)
 
     def clean_file(self, path: str | Path) -> Result:
         """Clean one file of any supported kind (text, PDF, image)."""

@@ -90,31 +90,55 @@ def is_own_output(folder: Path, name: str) -> bool:
     return name.endswith(".txt") and os.path.lexists(folder / (name[:-4] + REPORT_SUFFIX))
 
 
-def collect_tasks(paths: Iterable[str | Path], out: Path) -> tuple[list[Task], list[str]]:
-    """Expand files and folders (recursively) into Tasks; errors are one line each."""
-    tasks: list[Task] = []
-    errors: list[str] = []
+@dataclass
+class Found:
+    """What a walk of the command line's paths found: the tasks, the failures (a missing
+    path, an empty folder, a broken link: each (path, reason), made error records in the
+    manifest) and the notes (files skipped for their suffix, one line each)."""
+
+    tasks: list[Task]
+    failures: list[tuple[str, str]]
+    notes: list[str]
+
+
+def discover(paths: Iterable[str | Path], out: Path) -> Found:
+    """Expand files and folders (recursively) into Tasks. A file named on the command line
+    is always a task (read by content, else as plain text: see `ingest`); in a folder,
+    only files with an input suffix are, and every other visible file is one note."""
+    found = Found([], [], [])
     out_resolved = out.resolve()
     for raw in paths:
         p = Path(raw)
         if not p.exists() and not p.is_symlink():
-            errors.append(f"{p}: no such file or directory")
+            found.failures.append((str(p), "no such file or directory"))
             continue
         if p.is_dir():
-            found = _walk(p, out_resolved, tasks, errors)
-            if found == 0:
-                errors.append(f"{p}: folder holds no input files ({', '.join(sorted(s for s in INPUT_SUFFIXES if s))})")
+            if _walk(p, out_resolved, found) == 0:
+                found.failures.append((str(p), f"folder holds no input files ({', '.join(sorted(s for s in INPUT_SUFFIXES if s))})"))
         else:
-            tasks.append(Task(p, output_rel(p, None)))
-    _distinct_outputs(tasks)
-    return tasks, errors
+            found.tasks.append(Task(p, output_rel(p, None)))
+    _distinct_outputs(found.tasks)
+    return found
 
 
-def _walk(p: Path, out_resolved: Path, tasks: list[Task], errors: list[str]) -> int:
+def collect_tasks(paths: Iterable[str | Path], out: Path) -> tuple[list[Task], list[str]]:
+    """`discover` as (tasks, one error line each)."""
+    found = discover(paths, out)
+    return found.tasks, [f"{path}: {reason}" for path, reason in found.failures]
+
+
+def skip_note(f: Path) -> str:
+    """The one line said for a file a folder walk does not take."""
+    what = f"suffix {f.suffix}" if f.suffix else "no suffix"
+    return f"{f}: skipped ({what} is not an input type; name the file to read it as text)"
+
+
+def _walk(p: Path, out_resolved: Path, found: Found) -> int:
     """Add the input files under folder `p`; returns how many."""
-    found = 0
+    n = 0
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=lambda e: errors.append(f"{e.filename}: {e.strerror}")):
+    failures = found.failures
+    for dirpath, dirnames, filenames in os.walk(p, followlinks=False, onerror=lambda e: failures.append((str(e.filename), str(e.strerror)))):
         d = Path(dirpath)
         try:
             st = d.stat()
@@ -129,16 +153,19 @@ def _walk(p: Path, out_resolved: Path, tasks: list[Task], errors: list[str]) -> 
         in_out = inside(d, out_resolved, True)  # --out is this input folder (or holds it)
         for name in sorted(filenames):
             f = d / name
-            if name.startswith(".") or not f.suffix or f.suffix.lower() not in INPUT_SUFFIXES:
+            if name.startswith("."):
                 continue
             if name.endswith(REPORT_SUFFIX) or name == MANIFEST or (in_out and is_own_output(d, name)):
                 continue
-            if f.is_symlink() and not f.exists():
-                errors.append(f"{f}: {_link_problem(f)}")
+            if not f.suffix or f.suffix.lower() not in INPUT_SUFFIXES:
+                found.notes.append(skip_note(f))
                 continue
-            tasks.append(Task(f, output_rel(f, p)))
-            found += 1
-    return found
+            if f.is_symlink() and not f.exists():
+                failures.append((str(f), _link_problem(f)))
+                continue
+            found.tasks.append(Task(f, output_rel(f, p)))
+            n += 1
+    return n
 
 
 def _distinct_outputs(tasks: list[Task]) -> None:

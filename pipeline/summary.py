@@ -94,6 +94,7 @@ def summary_rows(res: BatchResult, min_score: float | None = None, inputs: list[
                 "status": status,
             }
         )
+    rows += [{"file": path, "error": f"{path}: {reason}"} for path, reason in getattr(res, "failures", [])]
     return rows
 
 

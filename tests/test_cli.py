@@ -71,7 +71,7 @@ def test_batch_failure_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert all(ln.startswith("ocrclean: error: ") and "Traceback" not in ln for ln in errors)
     assert (tmp_path / "out" / "good.txt").is_file()  # the others were still processed
     manifest = [json.loads(ln) for ln in (tmp_path / "out" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(manifest) == 2 and any(m.get("errors") for m in manifest)
+    assert len(manifest) == 3 and any(m.get("errors") for m in manifest)  # the missing path is a record too
 
 
 def _make_inputs(folder: Path, n: int = 16) -> None:

@@ -152,7 +152,12 @@ def test_batch_reports_each_bad_input_and_goes_on(tmp_path):
     assert "Traceback" not in proc.stderr
     assert (out / "good.txt").read_text(encoding="utf-8") == "经济增长7.5%。\n"
     manifest = [json.loads(x) for x in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(manifest) == 3  # good + the two bad files; missing paths have no record
+    assert len(manifest) == 5  # good, the two bad files, then the missing path and the empty folder
+    assert [r["errors"][0].split(": ", 1)[1] for r in manifest[3:]] == [
+        "folder holds no input files (.bmp, .csv, .htm, .html, .jpeg, .jpg, .markdown, .md, .pdf, .png, "
+        ".tex, .text, .tif, .tiff, .tsv, .txt, .webp, .xhtml)",
+        "no such file or directory",
+    ]
     for rec in manifest:
         validate_report(rec)
     # inputs are never modified and no temp files are left behind

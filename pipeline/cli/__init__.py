@@ -19,6 +19,7 @@ default, `-v` INFO, `-vv` DEBUG, or `--log-level`.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 
@@ -45,6 +46,17 @@ def one_line(msg: str) -> str:
 def error(msg: str) -> None:
     """The one-line error form scripts match on; printed whatever the log level."""
     print(f"ocrclean: error: {one_line(msg)}", file=sys.stderr)
+
+
+def note(msg: str) -> None:
+    """A skipped input and why (an unknown suffix): one line, printed whatever the log level."""
+    print(f"ocrclean: note: {one_line(msg)}", file=sys.stderr)
+
+
+def add_field_arg(p: argparse.ArgumentParser) -> None:
+    """--field NAME: the CSV/TSV column holding the text (`[input] field`)."""
+    p.add_argument("--field", dest="table_field", metavar="NAME",
+                   help="CSV/TSV column holding the text (default: 'text', else the fullest column)")
 
 
 def dumps(value: object, indent: int | None = None) -> str:
@@ -89,6 +101,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
         shortcuts.append(f"ocr.engine={args.ocr_engine}")
     if getattr(args, "pdf_mode", None):
         shortcuts.append(f"pdf.mode={args.pdf_mode}")
+    if getattr(args, "table_field", None):  # a TOML string, whatever the column is called
+        shortcuts.append("input.field=" + json.dumps(args.table_field, ensure_ascii=False))
     config = effective_config(args.config, [*shortcuts, *getattr(args, "sets", [])],
                               getattr(args, "stage_switches", []))
     log.info("config %s (digest %s): %d stages", config.name, config.digest, len(config.stages))

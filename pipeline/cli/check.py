@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import DIRECTORY, FILE, add_config_args, config_argv, config_from_args, dumps, error, fmt
+from . import DIRECTORY, FILE, add_config_args, config_argv, config_from_args, dumps, error, fmt, note
 
 CONTEXT = 3  # lines of context around a hunk, as diff -u
 
@@ -85,15 +85,21 @@ def unified_diff(path: str, raw: bytes, clean: str) -> str:
 
 
 def cmd(args: argparse.Namespace) -> int:
-    from ..check import check_file, exit_code, expand
+    from ..check import check_file, exit_code, select
     from ..errors import ConfigError
 
     if args.diff and (args.fix or args.json):
         raise ConfigError("--diff cannot be combined with --fix or --json")
     config = config_from_args(args)  # with --min-score, --set, --stage
     report_dir = Path(args.report_dir) if args.report_dir else None
-    results = []
-    for path in expand(args.paths):
+    files, failed, notes = select(args.paths)  # plain text only; other files are a note
+    if not args.json:
+        for line in notes:
+            note(line)
+        for fc in failed:
+            error(fc.error)
+    results = list(failed)
+    for path in files:
         fc = check_file(path, config, fix=args.fix, report_dir=report_dir)
         results.append(fc)
         if not args.json:
@@ -101,7 +107,7 @@ def cmd(args: argparse.Namespace) -> int:
         fc.clean_text = None  # a folder of large files is not held in memory
     code = exit_code(results, None)
     if args.json:
-        doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results]}
+        doc = {"ok": code == 0, "exit_code": code, "files": [r.to_dict() for r in results], "notes": notes}
         sys.stdout.write(dumps(doc, indent=2) + "\n")
     return code
 

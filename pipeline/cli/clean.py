@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import EXIT_OK, FILE, add_config_args, config_from_args, fmt
+from . import EXIT_OK, FILE, add_config_args, add_field_arg, config_from_args, fmt
 
 log = logging.getLogger("pipeline.cli")
 
@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
                        help="input file, or - for stdin (default)").complete = FILE  # type: ignore[attr-defined]
     clean.add_argument("--report", metavar="FILE",
                        help="write the JSON report to FILE ('-' for stderr)").complete = FILE  # type: ignore[attr-defined]
+    add_field_arg(clean)
     add_config_args(clean)
     clean.set_defaults(handler=cmd)
 

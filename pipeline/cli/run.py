@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import DIRECTORY, FILE, add_config_args, config_from_args, dumps, error, fmt
+from . import DIRECTORY, FILE, add_config_args, add_field_arg, config_from_args, dumps, error, fmt, note
 
 log = logging.getLogger("pipeline.cli")
 
@@ -31,6 +31,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     run.add_argument("--html", action="store_true", help="also write DIR/index.html, a report to read in a browser")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary table")
     run.add_argument("--json", action="store_true", help="print the summary as one JSON object on stdout (no table)")
+    add_field_arg(run)
     add_config_args(run)
     run.set_defaults(handler=cmd)
 
@@ -55,6 +56,8 @@ def cmd(args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(summary_json(res, args.paths)) + "\n")
     elif not args.quiet:
         print_summary(res, min_score=args.min_score, inputs=args.paths)
+    for line in res.notes:
+        note(line)
     for line in res.errors:
         error(line)
     if res.fatal:

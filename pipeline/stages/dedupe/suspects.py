@@ -104,7 +104,7 @@ def suspects(texts: list[str], cfg: dict, flu: Fluency) -> dict:
                 ye = s0 + d0 - a - 1
                 y0 = cp[ye].astype(np.uint64)
                 key = (y0 << np.uint64(21)) | z0
-                seam |= (ye >= s0 + l0) & (flu.g.model()._bigram_cond(key) > 0)
+                seam |= (ye >= s0 + l0) & (flu.g.model().bigram_cond(key) > 0)
             pi = pid[inter]
             # then the segmentation itself, as `interleaved` tries it: most seams fail here
             for c in np.flatnonzero(seam).tolist():
