@@ -188,7 +188,7 @@ def _message(model: type[Settings], e: ValidationError, where: str) -> str:
         return f"{key}: missing"
     if err["type"].endswith("_type") or err["type"] in ("literal_error", "union_tag_invalid") or _is_union(_strip(tp)):
         return f"{key}: expected {describe(tp)}, got {got}"
-    return f"{key}: {err['msg']}, got {got}"
+    return f"{key}: {err['msg'].removeprefix('Value error, ')}, got {got}"
 
 
 def fields(model: type[Settings]) -> list[tuple[str, Any, Any, str]]:

@@ -25,6 +25,7 @@ from itertools import accumulate
 
 from ..document import Document
 from ..registry import stage
+from ..settings import Settings
 from ..textops import CJK_PUNCT, CJK_RANGE
 from .punctuation import converted_positions
 
@@ -83,7 +84,15 @@ def squeeze(text: str) -> tuple[str, int]:
     return text[:head] + body, total
 
 
-@stage(NAME, defaults={"enabled": True})
+class ColumnSpacesSettings(Settings):
+    """Spaces left by narrow-column wraps inside Chinese."""
+
+    enabled: bool = True
+    """Run the stage."""
+
+
+# the spaces it deletes are the evidence of vertical headlines and interleaved copies
+@stage(NAME, settings=ColumnSpacesSettings, after=("vertical_headline", "interleaved_copies"))
 def run(doc: Document, cfg: dict) -> Document:
     """Remove spaces between CJK characters, and between CJK and digits/Latin."""
     if not cfg["enabled"]:

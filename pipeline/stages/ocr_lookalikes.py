@@ -32,6 +32,7 @@ import numpy as np
 from .. import garble
 from ..document import Document
 from ..registry import stage
+from ..settings import Number, Settings
 
 NAME = "ocr_lookalikes"
 _VERSION = "1"
@@ -205,7 +206,7 @@ def correct_line(
     text: str, table: dict[str, tuple[str, ...]], freq: dict[str, int], cfg: dict
 ) -> list[tuple[int, str]]:
     """(position, replacement) for each look-alike to put back in `text`, left to right."""
-    keep_freq, word_freq, gain = int(cfg["keep_word_freq"]), int(cfg["min_word_freq"]), float(cfg["min_gain"])
+    keep_freq, word_freq, gain = cfg["keep_word_freq"], cfg["min_word_freq"], cfg["min_gain"]
     chars = list(text)
     fixes: list[tuple[int, str]] = []
     for i, c in enumerate(chars):
@@ -230,7 +231,7 @@ def correct_line(
         best, best_f = "", 0
         rank = _char_rank()
         for alt in alts:
-            if rank.get(alt, 1 << 30) < rank.get(c, 1 << 30) + int(cfg["min_rank_gap"]):
+            if rank.get(alt, 1 << 30) < rank.get(c, 1 << 30) + cfg["min_rank_gap"]:
                 continue  # OCR misreads a rare character as a common one, not the other way round
             f = max(freq.get(prev + alt, 0) if free_prev else 0, freq.get(alt + nxt, 0) if free_next else 0)
             if f >= word_freq and f > best_f:
@@ -246,22 +247,29 @@ def correct_line(
     return fixes
 
 
-@stage(
-    NAME,
-    defaults={
-        "max_chars": 7000,
-        "keep_word_freq": 1,
-        "min_word_freq": 20,
-        "min_gain": 0.5,
-        "min_rank_gap": 2000,
-    },
-)
+class OcrLookalikesSettings(Settings):
+    """OCR'd text only: look-alike misreadings put back where only the look-alike makes a word."""
+
+    max_chars: int = 7000
+    """Characters in the look-alike table (the most frequent jieba characters)."""
+    keep_word_freq: int = 1
+    """A character forming a dictionary word this frequent with a neighbour is kept."""
+    min_word_freq: int = 20
+    """The look-alike must form a word at least this frequent."""
+    min_gain: Number = 0.5
+    """... and make the text at least this much more fluent (garble model)."""
+    min_rank_gap: int = 2000
+    """Only a rarer look-alike (this many frequency ranks below) is put in."""
+
+
+# it judges words across the joins paragraphs makes
+@stage(NAME, settings=OcrLookalikesSettings, after=("paragraphs",))
 def run(doc: Document, cfg: dict) -> Document:
     """Look-alike characters misread by OCR put back where only the look-alike makes a word."""
     image = doc.kind == "image"
     if not image and not any(ln.conf is not None for ln in doc.lines):
         return doc
-    table = lookalikes(int(cfg["max_chars"]))
+    table = lookalikes(cfg["max_chars"])
     if not table:
         return doc
     from .paragraphs import _word_freq

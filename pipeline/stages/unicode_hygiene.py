@@ -25,6 +25,7 @@ import ftfy
 
 from ..document import Document, Line, nonws_len
 from ..registry import stage
+from ..settings import Settings
 
 NAME = "unicode_hygiene"
 
@@ -224,7 +225,16 @@ def _clean_simple_group(doc: Document, idx: list[int]) -> None:
             lines[i] = ln.with_text(new)
 
 
-@stage(NAME, defaults={"mojibake": True, "control_to_space": False})
+class UnicodeHygieneSettings(Settings):
+    """Invisible, odd and lost characters; mojibake; width folding; NFC."""
+
+    mojibake: bool = True
+    """Repair mojibake (UTF-8 read as Latin-1/GBK) with ftfy, on lines with Latin-1 lead bytes only."""
+    control_to_space: bool = False
+    """A control character becomes a space instead of being removed."""
+
+
+@stage(NAME, settings=UnicodeHygieneSettings)
 def run(doc: Document, cfg: dict) -> Document:
     """Zero-width/control/odd-space/lost characters, mojibake, width folding, NFC."""
     doc.stats[NAME] = {"cfg": dict(cfg)}  # the paragraphs stage: again on joined lines
