@@ -17,6 +17,7 @@ number), str, list (items typed by the default's items) or dict (a table).
 
 from __future__ import annotations
 
+import re
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -63,11 +64,37 @@ def _infer(value: Any) -> Any:
     return Any
 
 
-def model_from_defaults(name: str, defaults: dict[str, Any]) -> type[Settings]:
-    """A settings model whose fields are `defaults`' keys, typed by their values."""
-    fields: dict[str, Any] = {k: (_infer(v), v) for k, v in defaults.items()}
+def model_from_defaults(name: str, defaults: dict[str, Any], described: dict[str, str] | None = None) -> type[Settings]:
+    """A settings model whose fields are `defaults`' keys, typed by their values (and
+    described by `described`, the comments beside them in the source)."""
+    described = described or {}
+    fields: dict[str, Any] = {
+        k: (_infer(v), Field(v, description=described.get(k) or None)) for k, v in defaults.items()
+    }
     title = "".join(p.capitalize() for p in name.split("_")) + "Settings"
-    return create_model(title, __base__=Settings, **fields)
+    return create_model(title, __base__=Settings, __doc__=f"Settings of {name} (inferred from its defaults).", **fields)
+
+
+_KEY_LINE = re.compile(r'^\s*"(\w+)"\s*:.*?(?:#\s*(.*))?$')
+_COMMENT_LINE = re.compile(r"^\s*#\s*(.*)$")
+
+
+def comments_of(source: str) -> dict[str, str]:
+    """{key: its comment} of a `defaults={...}` dict literal in `source` (the `@stage(...)`
+    call): the comment lines above a key and the comment after it, as one sentence."""
+    out: dict[str, str] = {}
+    pending: list[str] = []
+    for line in source.splitlines():
+        if m := _COMMENT_LINE.match(line):
+            pending.append(m.group(1))
+        elif m := _KEY_LINE.match(line):
+            text = " ".join([*pending, m.group(2) or ""]).strip()
+            if text:
+                out[m.group(1)] = text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+            pending = []
+        else:
+            pending = []
+    return out
 
 
 # -- describing types (errors and the generated reference) --------------------------------
