@@ -99,7 +99,7 @@ def _described(fn: StageFn) -> dict[str, str]:
 
 
 def _load_all() -> None:
-    from . import stages as pkg
+    pkg = importlib.import_module(f"{__package__}.stages")  # discovery: every module in it registers its stage
 
     for mod in pkgutil.iter_modules(pkg.__path__):
         importlib.import_module(f"{pkg.__name__}.{mod.name}")

@@ -1,5 +1,5 @@
 """configs/default.toml and docs/settings.md are generated from the settings models
-(`python -m pipeline.settings.generate`): the committed files must be what the models make,
+(`python -m pipeline.generate_settings`): the committed files must be what the models make,
 and the shipped config must hold exactly the models' defaults."""
 
 from __future__ import annotations
@@ -10,21 +10,21 @@ import tomllib
 from pathlib import Path
 
 from pipeline import load_config
+from pipeline.generate_settings import PRESET, ROOT, generated, toml_value
 from pipeline.registry import all_stages
-from pipeline.settings.generate import PRESET, ROOT, generated, toml_value
 from pipeline.settings.sections import SECTIONS
 
 
 def test_committed_files_are_their_generation():
     stale = [rel for rel, text in generated().items() if (ROOT / rel).read_text(encoding="utf-8") != text]
-    assert not stale, f"run `python -m pipeline.settings.generate` and commit: {', '.join(stale)}"
+    assert not stale, f"run `python -m pipeline.generate_settings` and commit: {', '.join(stale)}"
 
 
 def test_check_mode_exits_1_on_a_stale_file(tmp_path: Path):
     for rel in generated():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("stale\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "pipeline.settings.generate", "--check", "--root", str(tmp_path)]
+    cmd = [sys.executable, "-m", "pipeline.generate_settings", "--check", "--root", str(tmp_path)]
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 1 and "configs/default.toml: differs" in res.stderr
     subprocess.run(cmd[:-3] + ["--root", str(tmp_path)], cwd=ROOT, check=True)

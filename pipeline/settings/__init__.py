@@ -8,7 +8,7 @@ expected (`stages.dedupe.max_passes: expected an integer, got 'four'`), never
 an "internal error" at the first document. Validation is strict (TOML is typed:
 `"4"` is no integer, `true` is no number) except that a number setting takes an
 integer. `configs/default.toml` and `docs/settings.md` are generated from the
-models (`python -m pipeline.settings.generate`).
+models (`python -m pipeline.generate_settings`).
 
 A stage that still declares `defaults={...}` gets a model inferred from the
 default values (`model_from_defaults`): bool, int (an integer), float (any
