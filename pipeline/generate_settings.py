@@ -16,6 +16,7 @@ lives in `PRESET` below and in `data/<table>.<key>.toml`, spliced in verbatim.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 import sys
@@ -25,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .registry import StageSpec, all_stages
-from .settings import Settings, fields, toml_type
+from .settings import Settings, comments_of, fields, toml_type
 from .settings.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +76,18 @@ def toml_value(value: Any) -> str:
     raise TypeError(f"no TOML for {type(value).__name__}")
 
 
+def described(spec: StageSpec) -> dict[str, str]:
+    """For a stage that declares `defaults={...}`: the comments beside its keys in the source."""
+    if "inferred" not in _doc(spec.settings):
+        return {}
+    try:
+        source = inspect.getsource(inspect.getmodule(spec.fn))  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return {}
+    start = source.find("@stage(")
+    return comments_of(source[start : source.find("\ndef ", start)]) if start >= 0 else {}
+
+
 def _doc(obj: Any) -> str:
     return " ".join((getattr(obj, "__doc__", None) or "").split())
 
@@ -98,11 +111,11 @@ def _comment(text: str, width: int = 100) -> list[str]:
     return out
 
 
-def _table(name: str, model: type[Settings], head: str) -> list[str]:
+def _table(name: str, model: type[Settings], head: str, notes: dict[str, str] | None = None) -> list[str]:
     """`[name]` with every field of `model` (described), then its sub-tables."""
     lines = ["", f"[{name}]", *_comment(head)]
     subs: list[tuple[str, type[Settings]]] = []
-    for key, tp, default, desc in fields(model):
+    for key, tp, default, desc in fields(model, notes):
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             subs.append((key, tp))
             continue
@@ -143,7 +156,7 @@ def default_toml() -> str:
     for name in PRESET["stages"]:
         spec = stages[name]
         if spec.settings.model_fields:
-            lines.extend(_table(f"stages.{name}", spec.settings, _summary(spec)))
+            lines.extend(_table(f"stages.{name}", spec.settings, _summary(spec), described(spec)))
     return "\n".join(lines) + "\n"
 
 
@@ -152,9 +165,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _rows(table: str, model: type[Settings], shown: str = "") -> list[str]:
+def _rows(table: str, model: type[Settings], shown: str = "", notes: dict[str, str] | None = None) -> list[str]:
     out: list[str] = []
-    for key, tp, default, desc in fields(model):
+    for key, tp, default, desc in fields(model, notes):
         if isinstance(tp, type) and issubclass(tp, BaseModel):
             out.extend(_rows(f"{table}.{key}", tp, f"{shown}{key}."))
             continue
@@ -168,9 +181,11 @@ def _rows(table: str, model: type[Settings], shown: str = "") -> list[str]:
     return out
 
 
-def _section_md(title: str, table: str, model: type[Settings], about: str, extra: list[str]) -> list[str]:
+def _section_md(
+    title: str, table: str, model: type[Settings], about: str, extra: list[str], notes: dict[str, str] | None = None
+) -> list[str]:
     lines = ["", f"## {title}", "", about, *extra, "", "| key | type | default | what it does |", "|---|---|---|---|"]
-    return lines + _rows(table, model)
+    return lines + _rows(table, model, "", notes)
 
 
 def reference_md() -> str:
@@ -216,7 +231,7 @@ def reference_md() -> str:
         if not spec.settings.model_fields:
             lines.extend(["", f"## {name}", "", _summary(spec), *extra, "", "No settings."])
             continue
-        lines.extend(_section_md(name, f"stages.{name}", spec.settings, _summary(spec), extra))
+        lines.extend(_section_md(name, f"stages.{name}", spec.settings, _summary(spec), extra, described(spec)))
     return "\n".join(lines) + "\n"
 
 

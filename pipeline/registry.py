@@ -19,14 +19,13 @@ build at its first document: `Pipeline.warm` calls it before a pool forks.
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .document import Document
-from .settings import Settings, comments_of, model_from_defaults
+from .settings import Settings, model_from_defaults
 
 StageFn = Callable[[Document, dict[str, Any]], Document]
 
@@ -77,7 +76,7 @@ def stage(
     pending = PENDING_RELATIONS.get(name, {})
 
     def deco(fn: StageFn) -> StageFn:
-        model = settings or model_from_defaults(name, dict(defaults or {}), _described(fn))
+        model = settings or model_from_defaults(name, dict(defaults or {}))
         _STAGES[name] = StageSpec(
             name, fn, model().model_dump(), (fn.__doc__ or "").strip(), warm, model,
             tuple(after) or pending.get("after", ()), tuple(requires) or pending.get("requires", ()),
@@ -85,17 +84,6 @@ def stage(
         return fn
 
     return deco
-
-
-def _described(fn: StageFn) -> dict[str, str]:
-    """The comments beside a `defaults={...}` stage's keys (its settings' descriptions)."""
-    try:
-        source = inspect.getsource(inspect.getmodule(fn))  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return {}
-    start = source.find("@stage(")
-    end = source.find("\ndef ", start)
-    return comments_of(source[start:end]) if start >= 0 else {}
 
 
 def _load_all() -> None:

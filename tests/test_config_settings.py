@@ -12,7 +12,7 @@ import pytest
 from pipeline import ConfigError, Pipeline, load_config, registry
 from pipeline.config import check_order
 from pipeline.registry import all_stages, stage
-from pipeline.settings import Settings, describe, model_from_defaults
+from pipeline.settings import Settings, describe, fields, model_from_defaults
 from pipeline.settings.sections import SECTIONS
 
 DEFAULT = load_config("default")
@@ -88,9 +88,9 @@ def test_explicit_models_describe_every_setting():
     assert {s.name for s in explicit} >= {"unicode_hygiene", "vertical_headline", "fragments", "interleaved_copies",
                                            "column_spaces", "ocr_lookalikes", "punctuation", "t2s"}
     for model in [*(s.settings for s in explicit), *SECTIONS.values()]:
-        for key, info in model.model_fields.items():
-            nested = isinstance(info.annotation, type) and issubclass(info.annotation, Settings)
-            assert nested or info.description or model.__name__ in ("QualityWeights", "QualityGrades", "QualityParagraph"), (model, key)
+        for key, tp, _, desc in fields(model):
+            nested = isinstance(tp, type) and issubclass(tp, Settings)
+            assert nested or desc or model.__name__ in ("QualityWeights", "QualityGrades", "QualityParagraph"), (model, key)
 
 
 def test_inferred_models_follow_the_default_values():

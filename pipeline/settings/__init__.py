@@ -17,7 +17,10 @@ number), str, list (items typed by the default's items) or dict (a table).
 
 from __future__ import annotations
 
+import ast
+import inspect
 import re
+import textwrap
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -32,7 +35,7 @@ Number = int | float
 class Settings(BaseModel):
     """Base of every settings model: strict types, unknown keys refused, frozen."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
 class SettingsError(ValueError):
@@ -64,13 +67,9 @@ def _infer(value: Any) -> Any:
     return Any
 
 
-def model_from_defaults(name: str, defaults: dict[str, Any], described: dict[str, str] | None = None) -> type[Settings]:
-    """A settings model whose fields are `defaults`' keys, typed by their values (and
-    described by `described`, the comments beside them in the source)."""
-    described = described or {}
-    fields: dict[str, Any] = {
-        k: (_infer(v), Field(v, description=described.get(k) or None)) for k, v in defaults.items()
-    }
+def model_from_defaults(name: str, defaults: dict[str, Any]) -> type[Settings]:
+    """A settings model whose fields are `defaults`' keys, typed by their values."""
+    fields: dict[str, Any] = {k: (_infer(v), v) for k, v in defaults.items()}
     title = "".join(p.capitalize() for p in name.split("_")) + "Settings"
     return create_model(title, __base__=Settings, __doc__=f"Settings of {name} (inferred from its defaults).", **fields)
 
@@ -218,10 +217,36 @@ def _message(model: type[Settings], e: ValidationError, where: str) -> str:
     return f"{key}: {err['msg'].removeprefix('Value error, ')}, got {got}"
 
 
-def fields(model: type[Settings]) -> list[tuple[str, Any, Any, str]]:
-    """(key, annotation, default, description) of each field, in declaration order."""
-    out = []
-    for key, info in model.model_fields.items():
-        out.append((key, info.annotation, info.get_default(call_default_factory=True), info.description or ""))
+def attribute_docs(model: type[BaseModel]) -> dict[str, str]:
+    """{field: the docstring under it} in `model`'s class body and its bases' (read from the
+    source only here, for the generated config and reference: never when a config loads)."""
+    out: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or cls in (BaseModel, Settings):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for stmt, nxt in zip(body, body[1:], strict=False):
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and isinstance(nxt, ast.Expr)
+                and isinstance(nxt.value, ast.Constant)
+                and isinstance(nxt.value.value, str)
+            ):
+                out[stmt.target.id] = " ".join(nxt.value.value.split())
     return out
 
+
+def fields(model: type[Settings], described: dict[str, str] | None = None) -> list[tuple[str, Any, Any, str]]:
+    """(key, annotation, default, description) of each field, in declaration order; the
+    description is the field's own, else `described[key]`, else the docstring under it."""
+    docs = {**attribute_docs(model), **(described or {})}
+    out = []
+    for key, info in model.model_fields.items():
+        desc = info.description or docs.get(key, "")
+        out.append((key, info.annotation, info.get_default(call_default_factory=True), desc))
+    return out
