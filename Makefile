@@ -79,6 +79,7 @@ docs: setup
 
 lint: setup
 	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/lint-imports  # layers and cycles: .importlinter
 
 fuzz: setup
 	$(BIN)/python tests/fuzz_text.py -max_total_time=600

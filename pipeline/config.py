@@ -1,19 +1,20 @@
 """Load and validate TOML configs (`configs/*.toml`).
 
 A config names the stages to run, in order, and each stage's settings; plus
-the `limits`, `quality`, `ocr` and `pdf` sections. A config may say
-`extends = "default"` and override only what differs. Every key is checked
-against the defaults its owner declares: an unknown key is a `ConfigError`,
-and so is a value whose type differs from its default's (numbers: int or
-float alike), named by its key and the type expected, so a wrong value fails
-at load with one line instead of deep inside a stage.
+the `limits`, `output`, `quality`, `ocr` and `pdf` sections. A config may say
+`extends = "default"` and override only what differs. Everything is validated
+when the config loads, against the typed settings models (`pipeline.settings`:
+each stage's model, `pipeline.settings.sections` for the sections): an unknown
+key, a wrong type or a stage order that breaks a stage's declared `after=` /
+`requires=` relation is a `ConfigError` of one line naming the key (or both
+stages), never an error at the first document. Stages and sections then get
+values already converted (a number setting given `1` gets `1.0`).
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import importlib
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -21,56 +22,50 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .registry import get_stage
+from .registry import StageSpec, get_stage
+from .settings import Settings, SettingsError
+from .settings import validate as validate_settings
+from .settings.sections import SECTIONS, LimitsSettings, OutputSettings
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 
-LIMIT_DEFAULTS: dict[str, Any] = {
-    "max_text_bytes": 64 * 1024 * 1024,
-    "max_pdf_bytes": 256 * 1024 * 1024,
-    "max_pdf_pages": 2000,
-    "max_image_pixels": 120_000_000,
-    "max_seconds_per_document": 600,
-}
-OUTPUT_DEFAULTS: dict[str, Any] = {
-    "write_report": True,
-    # "batch": each output replaced atomically, the folder's filesystem synced once at the
-    # end of the run; "file": fsync every file before its rename (slower with --jobs)
-    "fsync": "batch",
-}
+LIMIT_DEFAULTS: dict[str, Any] = LimitsSettings().model_dump()
+OUTPUT_DEFAULTS: dict[str, Any] = OutputSettings().model_dump()
 FSYNC_MODES = ("batch", "file")
-
-# sections whose defaults live in the module that owns them (module.DEFAULTS)
-_OWNED = {"quality": "pipeline.quality", "ocr": "pipeline.ocr", "pdf": "pipeline.pdf", "input": "pipeline.ingest"}
-_TOP = {"name", "description", "extends", "pipeline", "stages", "limits", "output", *_OWNED}
-
-
-def _section_defaults(section: str) -> dict[str, Any] | None:
-    if section == "limits":
-        return LIMIT_DEFAULTS
-    if section == "output":
-        return OUTPUT_DEFAULTS
-    try:
-        mod = importlib.import_module(_OWNED[section])
-    except ImportError:
-        return None
-    return getattr(mod, "DEFAULTS", None)
+_TOP = {"name", "description", "extends", "pipeline", "stages", *SECTIONS}
 
 
 @dataclass
 class Config:
-    """A validated config: stage order, per-stage settings and the other sections."""
+    """A validated config: stage order, per-stage settings and the other sections.
+
+    `stage_settings[name]` and `section(name)` are plain dicts of validated values;
+    `settings(name)` is the typed model (a stage's or a section's)."""
 
     name: str
     stages: list[str]
     stage_settings: dict[str, dict[str, Any]]
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    models: dict[str, Settings] = field(default_factory=dict, repr=False)
 
     def section(self, name: str) -> dict[str, Any]:
-        merged = dict(_section_defaults(name) or {})
-        merged.update(self.sections.get(name, {}))
-        return merged
+        """The section's every setting (defaults filled in), validated."""
+        if name in self.sections:
+            return copy.deepcopy(self.sections[name])
+        return SECTIONS[name]().model_dump()
+
+    def settings(self, name: str) -> Settings:
+        """The typed settings of a stage of this config or of a section (`ocr`, `limits`...)."""
+        if name not in self.models:  # not pickled (inferred models have no importable name)
+            if name in SECTIONS:
+                self.models[name] = SECTIONS[name].model_validate(self.section(name))
+            else:
+                self.models[name] = get_stage(name).settings.model_validate(self.stage_settings[name])
+        return self.models[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "models": {}}
 
     @property
     def digest(self) -> str:
@@ -118,51 +113,52 @@ def _read(ref: str | Path, seen: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def _check_extends(parent: Any, origin: str) -> None:
     if parent is not None and not isinstance(parent, str):
-        raise ConfigError(f"{origin}: extends must be a string (a config name or TOML file), not {_kind(parent)}")
-
-
-# settings whose values are of more than one type (their default shows only one)
-ALSO_ALLOWED: dict[str, tuple[type, ...]] = {"ocr.progress": (bool,)}  # "auto" | true | false
-_KINDS = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "a table"}
+        raise ConfigError(f"{origin}: extends: expected a string (a config name or TOML file), got {parent!r:.40}")
 
 
 def _kind(value: Any) -> str:
-    return _KINDS.get(type(value), type(value).__name__)
+    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list", dict: "a table"}
+    return kinds.get(type(value), type(value).__name__)
 
 
-def _same_type(value: Any, default: Any) -> bool:
-    if default is None:
-        return True
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(value, bool) and isinstance(default, bool)
-    if isinstance(default, (int, float)):
-        return isinstance(value, (int, float))
-    return isinstance(value, type(default))
+def _typed(model: type[Settings], data: Any, where: str, origin: str) -> Settings:
+    try:
+        return validate_settings(model, data, where)
+    except SettingsError as e:
+        raise ConfigError(f"{origin}: {e}") from None
 
 
-def check_types(given: dict[str, Any], defaults: dict[str, Any], where: str, origin: str) -> None:
-    """ConfigError naming the first key of `given` whose value's type is not its default's
-    (tables checked key by key, lists element by element against the default's first)."""
-    for key, value in given.items():
-        if key not in defaults:
-            continue
-        default = defaults[key]
-        name = f"{where}.{key}" if where else key
-        if not _same_type(value, default) and not isinstance(value, ALSO_ALLOWED.get(name, ())):
-            raise ConfigError(f"{origin}: {name} must be {_kind(default)}, not {_kind(value)} ({value!r:.40})")
-        if isinstance(default, dict):
-            check_types(value, default, name, origin)
-        elif isinstance(default, list) and default:
-            for i, item in enumerate(value):
-                if not _same_type(item, default[0]):
-                    raise ConfigError(f"{origin}: {name}[{i}] must be {_kind(default[0])}, not {_kind(item)} ({item!r:.40})")
+def _spec(name: str, origin: str, where: str = "") -> StageSpec:
+    try:
+        return get_stage(name)
+    except KeyError as e:
+        raise ConfigError(f"{origin}: {where}{e.args[0]}") from None
+
+
+def check_order(order: list[str], origin: str = "config") -> None:
+    """ConfigError naming both stages when `order` breaks a stage's `after` or `requires`."""
+    pos = {name: i for i, name in enumerate(order)}
+    for i, name in enumerate(order):
+        spec = _spec(name, origin)
+        for need in spec.requires:
+            if need not in pos:
+                raise ConfigError(f"{origin}: stage {name!r} requires stage {need!r}, which [pipeline] stages does not run")
+            if pos[need] > i:
+                raise ConfigError(f"{origin}: stage {need!r} must run before {name!r} (which requires it)")
+        before = [n for n in order if n != name] if "*" in spec.after else spec.after
+        for other in before:
+            if pos.get(other, -1) > i:
+                raise ConfigError(f"{origin}: stage {other!r} must come before {name!r} in [pipeline] stages")
 
 
 def validate(data: dict[str, Any], origin: str = "config") -> Config:
+    """A `Config` from a merged config table; ConfigError (one line) for anything wrong."""
     unknown = set(data) - _TOP
     if unknown:
         raise ConfigError(f"{origin}: unknown top-level key(s): {', '.join(sorted(unknown))}")
-    check_types({k: data[k] for k in ("name", "description") if k in data}, {"name": "", "description": ""}, "", origin)
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(f"{origin}: {key}: expected a string, got {data[key]!r:.40}")
     for sec in ("pipeline", "stages"):
         if sec in data and not isinstance(data[sec], dict):
             raise ConfigError(f"{origin}: [{sec}] must be a table, not {_kind(data[sec])}")
@@ -172,46 +168,23 @@ def validate(data: dict[str, Any], origin: str = "config") -> Config:
         raise ConfigError(f"{origin}: unknown key(s) in [pipeline]: {', '.join(sorted(extra))}")
     if not isinstance(order, list) or not all(isinstance(s, str) for s in order):
         raise ConfigError(f"{origin}: [pipeline] stages must be a list of stage names")
-    settings: dict[str, dict[str, Any]] = {}
     given = data.get("stages", {})
+    models: dict[str, Settings] = {}
     for name in given:
         if name not in order:
-            try:
-                get_stage(name)
-            except KeyError as e:
-                raise ConfigError(f"{origin}: [stages.{name}]: {e.args[0]}") from None
+            spec = _spec(name, origin, f"[stages.{name}]: ")
+            _typed(spec.settings, given[name], f"stages.{name}", origin)
     for name in order:
-        try:
-            spec = get_stage(name)
-        except KeyError as e:
-            raise ConfigError(f"{origin}: {e.args[0]}") from None
-        over = given.get(name, {})
-        bad = set(over) - set(spec.defaults)
-        if bad:
-            raise ConfigError(
-                f"{origin}: unknown key(s) in [stages.{name}]: {', '.join(sorted(bad))} "
-                f"(known: {', '.join(sorted(spec.defaults)) or 'none'})"
-            )
-        if not isinstance(over, dict):
-            raise ConfigError(f"{origin}: [stages.{name}] must be a table, not {_kind(over)}")
-        check_types(over, spec.defaults, f"stages.{name}", origin)
-        settings[name] = {**spec.defaults, **over}
+        spec = _spec(name, origin)
+        models[name] = _typed(spec.settings, given.get(name, {}), f"stages.{name}", origin)
+    check_order(list(order), origin)
     sections: dict[str, dict[str, Any]] = {}
-    for sec in ("limits", "output", *_OWNED):
-        if sec not in data:
-            continue
-        if not isinstance(data[sec], dict):
-            raise ConfigError(f"{origin}: [{sec}] must be a table")
-        defaults = _section_defaults(sec)
-        if defaults is not None:
-            bad = set(data[sec]) - set(defaults)
-            if bad:
-                raise ConfigError(f"{origin}: unknown key(s) in [{sec}]: {', '.join(sorted(bad))}")
-            check_types(data[sec], defaults, sec, origin)
-        if sec == "output" and data[sec].get("fsync", "batch") not in FSYNC_MODES:
-            raise ConfigError(f"{origin}: [output] fsync must be one of {', '.join(FSYNC_MODES)}")
-        sections[sec] = dict(data[sec])
-    return Config(str(data.get("name", "custom")), list(order), settings, sections, data)
+    for sec, model in SECTIONS.items():
+        if sec in data:
+            models[sec] = _typed(model, data[sec], sec, origin)
+            sections[sec] = models[sec].model_dump()
+    settings = {name: models[name].model_dump() for name in order}
+    return Config(str(data.get("name", "custom")), list(order), settings, sections, data, models)
 
 
 def load_config(ref: str | Path | dict[str, Any] | Config | None = None) -> Config:

@@ -49,5 +49,5 @@ def test_cache_redoes_an_output_whose_text_no_longer_matches(tmp_path: Path) -> 
 
 
 def test_unknown_fsync_mode_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match=r"\[output\] fsync must be one of batch, file"):
+    with pytest.raises(ConfigError, match=r"output\.fsync: expected one of 'batch', 'file'"):
         load_config({"extends": "default", "output": {"fsync": "always"}})

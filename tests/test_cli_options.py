@@ -62,7 +62,7 @@ def test_stage_on_goes_back_to_its_default_place() -> None:
 
 @pytest.mark.parametrize(("argv", "says"), [
     (["--set", "quality.nope=1"], "--set quality.nope=1: unknown key(s) in [quality]: nope"),
-    (["--set", "quality.min_score=high"], "--set quality.min_score=high: quality.min_score must be a number"),
+    (["--set", "quality.min_score=high"], "--set quality.min_score=high: quality.min_score: expected a number, got 'high'"),
     (["--set", "stages.dedupe.nope=1"], "--set stages.dedupe.nope=1: unknown key(s) in [stages.dedupe]: nope"),
     (["--set", "quality"], "expected SECTION.KEY=VALUE"),
     (["--stage", "nosuch=off"], "unknown stage 'nosuch'"),

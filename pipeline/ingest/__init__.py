@@ -20,10 +20,12 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..document import Document
 from ..errors import InputError, LimitExceeded
+from ..settings.sections import InputSettings
 
 PLAIN_SUFFIXES = {".txt", ".text", ".tex", ""}  # plain text: the files with a clean form (`check`)
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -35,7 +37,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
 
 # the [input] config section: `field` is the CSV/TSV column holding the text ("" = choose)
-DEFAULTS = {"field": ""}
+DEFAULTS: dict[str, Any] = InputSettings().model_dump()  # [input]: pipeline/settings/sections.py
 
 _IMAGE_MIMES = {"image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp"}
 _HTML_STARTS = (b"<!doctype html", b"<html")

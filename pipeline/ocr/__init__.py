@@ -25,56 +25,13 @@ from typing import Any
 import numpy as np
 
 from ..document import Line
+from ..settings.sections import OcrSettings
 
 # one Tesseract thread per worker: parallelism comes from pages, not from OpenMP
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-DEFAULTS: dict[str, Any] = {
-    "engine": "tesseract",  # tesseract | rapidocr
-    "lang": "chi_sim",  # Tesseract language for horizontal blocks
-    "vertical_lang": "chi_sim_vert",  # ... and for vertical blocks
-    "psm": 6,  # page segmentation mode for a horizontal block (layout is ours)
-    "vertical_psm": 5,  # a uniform block of vertical text
-    "vertical_glyph_px": 24,  # vertical glyphs are scaled to this width for Tesseract (measured on
-    # the bench headlines: 24 px read 5/6, 28 px 4/6, 32-36 px 3/6; 40+ px glyphs read nothing)
-    "tesseract_config": "-c preserve_interword_spaces=1",
-    "jobs": 1,  # pages OCR'd in parallel
-    "threads": 0,  # cores the engine may use (0 = all); RapidOCR's ONNX threads are threads / jobs
-    "progress": "auto",  # progress bar per page: auto (when a terminal) | true | false
-    "dpi": 300,  # rasterisation resolution for scanned PDF pages
-    # preprocessing, each step switchable
-    "grayscale": True,
-    "upscale": True,  # enlarge low-resolution input ...
-    "min_char_height": 24,  # ... until characters are about this tall (px)
-    "max_upscale": 3.0,
-    "upscale_check": True,  # ... and keep the upscaled reading only when the engine is surer of more text
-    "deskew": True,
-    "max_skew": 5.0,  # degrees; a larger measured angle is not trusted
-    "denoise": "auto",  # median filter against speckle for the engine: auto (noisy pages only) | true | false
-    "binarize": False,  # feed the engine an adaptive-threshold image (layout always uses one)
-    "binarize_block": 31,  # adaptive threshold window (px, odd)
-    "binarize_c": 15,  # adaptive threshold offset
-    "erase_rules": "auto",  # paint ruling lines white before the engine reads: auto (Tesseract only) | true | false
-    "min_line_conf": 30,  # engine lines below this confidence (0-100) are pictures read as text: dropped
-    "drop_figures": True,  # lines inside pictures and charts (shapes of 10+ x 5+ char heights) are dropped
-    "join_wraps": True,  # lines of one paragraph (by their geometry in the block) joined into one
-    # layout analysis
-    "layout": True,  # False: whole page is one block (the engine's own layout)
-    "vertical_glyph_ratio": 1.5,  # a vertical headline's glyphs are at least this many body heights
-    "vertical_smear": 0.2,  # ... found after closing gaps this many body heights wide (glyph parts merge)
-    "vertical_aspect": 2.0,  # a block at least this many times taller than wide ...
-    "vertical_max_chars": 5.0,  # ... and at most this many characters wide is vertical text
-    "column_gap": 1.2,  # a vertical gap this many char heights wide separates columns
-    "block_gap": 1.0,  # a horizontal gap this many char heights tall separates blocks
-    "column_bias": 2.0,  # a full-height gutter is cut before a horizontal gap up to this many times wider
-    "band_merge_gap": 1.5,  # bands this close (char heights) whose gutters line up are one band
-    "table_cell_chars": 8,  # columns this narrow (char heights) whose rows align are a table's cells
-    # engine output cache (replays recorded results for identical engine input; "" = off)
-    "cache_dir": "",
-    "cache_record": True,  # record misses (into cache_record_dir, else cache_dir)
-    "cache_record_dir": "",  # where misses are recorded ("" = cache_dir); tests record into a temp folder
-    "cache_miss": "live",  # on a miss: live (run the engine) | error (MissingRecording naming the key)
-}
+# every setting, its type and what it does: pipeline/settings/sections.py OcrSettings (the one source)
+DEFAULTS: dict[str, Any] = OcrSettings().model_dump()
 
 
 @dataclass

@@ -25,43 +25,14 @@ from typing import Any
 
 from ..document import Document, Line
 from ..errors import ConfigError, InputError, LimitExceeded
+from ..settings.sections import PdfSettings
 from .headers import BandLine, find_running
 from .layout import Block, TextLine, page_blocks
 from .validate import check_layer, check_scan, image_share
 from .wraps import join, paragraphs
 
-DEFAULTS: dict[str, Any] = {
-    "mode": "auto",  # auto | text | ocr
-    "dpi": 300,  # rasterisation resolution for OCR'd pages
-    # a page is rendered at most at this many pixels (and limits.max_image_pixels), at a lower dpi if
-    # need be: OCR of a page peaks near 35 bytes a pixel (A3 at 300 dpi is 17.4 MP, A4 8.7 MP)
-    "max_render_pixels": 16_000_000,
-    "dedupe_tolerance": 1.0,  # pt: copies of a glyph this close are one (fake bold)
-    # layout (in units of the region's median character size)
-    "gutter": 0.4,  # a column gutter is at least this wide
-    "min_column_chars": 3.0,  # a column is at least this many characters wide
-    "block_gap": 0.8,  # a blank band this tall separates blocks
-    "title_rows": 3,  # a band of at most this many rows above (below) the rest is read first (last)
-    "space_gap": 0.3,  # a gap this wide between two chars is a space
-    "latin_space_gap": 0.15,  # ... between two Latin letters or digits (a word space is ~0.25 em)
-    "vertical_min_chars": 3,  # stacked lone glyphs from this many up are vertical text
-    # text-layer validation: a page failing any check is OCR'd (mode auto)
-    "min_glyphs": 10,  # fewer glyphs than this: no usable text layer
-    "max_cid_share": 0.02,
-    "max_mojibake_share": 0.10,
-    "max_private_use_share": 0.05,
-    "min_cjk_share": 0.30,  # CJK among letters
-    "min_fluency": -6.3,  # garble model, mean log-prob per CJK char
-    "scan_image_share": 0.5,  # one image covering this share of the page ...
-    "scan_max_glyphs": 100,  # ... with fewer glyphs than this: a scanned page
-    "join_wraps": True,  # join a block's hard-wrapped lines (full to the right edge) into paragraphs
-    # running headers and footers
-    "header_band": 0.08,  # top/bottom share of the page height searched
-    "header_min_share": 0.5,  # repeated on at least this share of pages (and >= 2)
-    # decompression bombs (pipeline/pdf/streams.py): bounds while decoding, whatever the filters
-    "max_stream_bytes": 128 * 1024 * 1024,  # one stream, decoded
-    "max_decoded_bytes": 256 * 1024 * 1024,  # all streams the text reader decodes (and keeps) together
-}
+# every setting, its type and what it does: pipeline/settings/sections.py PdfSettings (the one source)
+DEFAULTS: dict[str, Any] = PdfSettings().model_dump()
 MODES = ("auto", "text", "ocr")
 # pdfminer warns about every odd font on stderr (no handler: Python's last resort prints it),
 # which breaks the one-line-per-problem contract; what matters reaches the report instead

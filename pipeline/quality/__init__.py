@@ -17,70 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-DEFAULTS: dict[str, Any] = {
-    # documents below it fail: report quality.passed = false and a below-min-score flag,
-    # the HTML status, exit code 1 of run, check and jsonl (CLI --min-score sets it)
-    "min_score": 0,
-    "garble_threshold": -6.6,  # prose paragraph fluency below it: garbled
-    "low_ocr_confidence": 90.0,  # mean OCR confidence below it: flag low-ocr-confidence (no points off)
-    # the repair record (quality.repairs, information only): which stages' changes count as what
-    "layout_stages": ["vertical_headline", "fragments", "column_spaces", "paragraphs"],
-    "repair_stages": ["punctuation"],
-    "paragraph_fluency": [-6.0, -7.0],  # paragraph fluency: no points off at -6.0, the full "garbled" points at -7.0
-    # maximum points each component can take off the document score
-    # maximum points each component can take off the document score (set by
-    # `make calibrate` on real page runs and generated damage, rounded: docs/quality-score.md)
-    "weights": {
-        "fluency": 2,
-        "garbled": 6,
-        "cjk_share": 30,
-        "misreads": 20,
-        "residue": 30,
-        "fragments": 15,
-        "broken_order": 20,
-        "short_clauses": 10,
-        "spacing": 8,
-        "punctuation": 8,
-        "unbalanced": 20,
-        "dropped_chars": 10,
-        "run_on": 40,
-        "unterminated": 6,
-        "truncation": 4,
-        "missing_start": 4,
-    },
-    # [ok, bad] per component: no penalty at ok, the full weight at bad (linear between)
-    "ranges": {
-        "fluency": [-5.9, -7.0],  # mean log-prob per CJK char (prose paragraphs)
-        "garbled": [0.0, 0.2],  # share of CJK chars in garbled prose paragraphs
-        "cjk_share": [0.6, 0.3],  # CJK / non-space chars
-        "misreads": [0.2, 1.5],  # improbable characters per 100 CJK chars (prose)
-        "residue": [0.0, 0.3],  # (cid:N), private-use, U+FFFD, mojibake per non-space char
-        "fragments": [0.05, 0.25],  # fragment and debris lines per paragraph
-        "broken_order": [0.0, 0.6],  # paragraphs breaking off mid-clause, not continued next, per paragraph
-        "short_clauses": [0.5, 5.0],  # one-character clauses per 100 clauses
-        "spacing": [0.5, 10.0],  # per 1,000 CJK chars
-        "punctuation": [0.5, 10.0],  # per 1,000 CJK chars
-        "unbalanced": [0.01, 0.3],  # share of paragraphs with unpaired quotes or brackets
-        "dropped_chars": [0.0, 5.0],  # per 10,000 CJK chars
-        "run_on": [2.0, 10.0],  # per 10,000 CJK chars
-        "unterminated": [0.05, 0.3],  # share of paragraphs
-        "truncation": [0.0, 1.0],  # 1 when the text ends mid-sentence
-        "missing_start": [0.0, 1.0],  # 1: the text starts mid-sentence; 0.5: no title (body text first)
-    },
-    "grades": {"A": 90, "B": 80, "C": 70, "D": 60},
-    # points off a paragraph per occurrence (at most three count)
-    "paragraph": {
-        "garbled": 50,
-        "anomaly": 4,
-        "unbalanced": 15,
-        "dropped": 10,
-        "run_on": 10,
-        "unterminated": 10,
-        "fragment": 40,
-        "residue": 30,
-        "broken": 10,
-    },
-}
+from ..settings.sections import QualitySettings
+
+# every setting, its type and what it does: pipeline/settings/sections.py QualitySettings (the one source)
+DEFAULTS: dict[str, Any] = QualitySettings().model_dump()
 
 
 def score_document(doc: Any, text: str, cfg: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from itertools import accumulate
 from ..context import Context, Rules
 from ..document import Document
 from ..registry import stage
+from ..settings import Settings
 from ..text.cjk import CJK_PUNCT, HAN_BMP
 from .punctuation import converted_positions
 
@@ -84,6 +85,13 @@ def squeeze(text: str) -> tuple[str, int]:
     return text[:head] + body, total
 
 
+class ColumnSpacesSettings(Settings):
+    """Spaces left by narrow-column wraps inside Chinese."""
+
+    enabled: bool = True
+    """Run the stage."""
+
+
 def _reapply(ctx: Context, text: str, src: tuple[int, int]) -> str:
     """The squeeze again on text a later stage joined (`综合` / `新闻` wrapped mid-run)."""
     if not ctx.settings["enabled"] or (" " not in text and "\t" not in text):
@@ -93,7 +101,8 @@ def _reapply(ctx: Context, text: str, src: tuple[int, int]) -> str:
     return text
 
 
-@stage(NAME, defaults={"enabled": True}, rules=Rules(line=_reapply))
+# the spaces it deletes are the evidence of vertical headlines and interleaved copies
+@stage(NAME, settings=ColumnSpacesSettings, rules=Rules(line=_reapply), after=("vertical_headline", "interleaved_copies"))
 def run(doc: Document, ctx: Context) -> Document:
     """Remove spaces between CJK characters, and between CJK and digits/Latin."""
     if not ctx.settings["enabled"]:

@@ -25,6 +25,7 @@ from .. import garble
 from ..document import Document, Line
 from ..facts import all_words
 from ..registry import stage
+from ..settings import Number, Settings
 from ..text.cjk import HAN_BMP
 from .column_spaces import squeeze
 
@@ -90,17 +91,24 @@ def _tail(lines: list[Line], after: int, max_tail: int, step: int = 1) -> int | 
     return None
 
 
-@stage(
-    NAME,
-    defaults={
-        "enabled": True,
-        "max_chars": 3,  # a fragment line has at most this many characters
-        "min_run": 2,  # fewer fragment lines in a row: leave alone
-        "max_tail": 16,  # a closing line this short may end a vertical title
-        "keep_above": -5.5,  # join score at least this: joined, not flagged
-        "garbled_below": -6.0,  # join score below this: removed (in between: joined, flagged)
-    },
-)
+class FragmentsSettings(Settings):
+    """Runs of one-to-three-character lines joined, or removed as garble."""
+
+    enabled: bool = True
+    """Run the stage."""
+    max_chars: int = 3
+    """A fragment line has at most this many characters."""
+    min_run: int = 2
+    """Fewer fragment lines in a row: left alone."""
+    max_tail: int = 16
+    """A closing line this short may end a vertical title."""
+    keep_above: Number = -5.5
+    """Join score (garble model) at least this: joined, not flagged."""
+    garbled_below: Number = -6.0
+    """Join score below this: removed (in between: joined and flagged)."""
+
+
+@stage(NAME, settings=FragmentsSettings)
 def run(doc: Document, cfg: dict) -> Document:
     """Join runs of tiny lines into one line, or remove them when they are garble."""
     if not cfg["enabled"] or doc.paragraphs:

@@ -64,6 +64,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from ..document import Document
 from ..registry import stage
+from ..settings import Number, Settings
 from ..text.cjk import HAN_BMP
 
 NAME = "interleaved_copies"
@@ -208,21 +209,21 @@ def _score(f: dict) -> float:
 def judge(comp: str, i: int, cfg: dict) -> dict | None:
     """The copy the text after the seam at `comp[i]` starts, and its evidence; None
     when there is no clear copy or a rule says it is not damage."""
-    window, min_gap = int(cfg["window"]), int(cfg["min_gap"])
+    window, min_gap = cfg["window"], cfg["min_gap"]
     lo = max(0, i - window)
     b = comp[lo : i - min_gap]
-    t = comp[i : i + int(cfg["ahead"])]
+    t = comp[i : i + cfg["ahead"]]
     if len(b) < 4 or not any(t[j : j + 3] in b for j in range(min(6, len(t) - 3))):
         return None
-    score, s, e, k, mt = _align(b, t, float(cfg["gap_cost"]), float(cfg["miss_cost"]))
+    score, s, e, k, mt = _align(b, t, cfg["gap_cost"], cfg["miss_cost"])
     s, e = lo + s, lo + e
     x1, x2 = comp[s:e], comp[i : i + k]
     y, z = comp[e:i], comp[i + k :]
-    if mt < int(cfg["min_match"]) or mt < float(cfg["min_ratio"]) * max(len(x1), len(x2)):
+    if mt < cfg["min_match"] or mt < cfg["min_ratio"] * max(len(x1), len(x2)):
         return None
-    if len(y) > int(cfg["max_gap"]):
+    if len(y) > cfg["max_gap"]:
         return None
-    if k >= len(t) == int(cfg["ahead"]):  # a longer re-read: dedupe's noisy copy
+    if k >= len(t) == cfg["ahead"]:  # a longer re-read: dedupe's noisy copy
         return None
     # the copies go on to the left together (give or take a misread character): the
     # space sits inside a longer repeat
@@ -279,8 +280,8 @@ def repair_line(text: str, cfg: dict) -> tuple[str, list[str]]:
     place when it is the more fluent, the second moved there otherwise)."""
     gone: list[str] = []
     head = len(text) - len(text.lstrip())
-    window = int(cfg["window"])
-    for _ in range(int(cfg["max_repairs"])):
+    window = cfg["window"]
+    for _ in range(cfg["max_repairs"]):
         seams = [m.end() for m in _SEAM.finditer(text, head)]
         if not seams:
             break
@@ -291,7 +292,7 @@ def repair_line(text: str, cfg: dict) -> tuple[str, list[str]]:
             f = judge(comp, i, cfg)
             if f is None:
                 continue
-            need = float(cfg["lone_score"] if _lone(text, end, window) else cfg["min_score"])
+            need = cfg["lone_score"] if _lone(text, end, window) else cfg["min_score"]
             if f["score"] >= need and (best is None or f["score"] > best["score"]):
                 best = f
         if best is None:
@@ -307,23 +308,36 @@ def repair_line(text: str, cfg: dict) -> tuple[str, list[str]]:
     return text, gone
 
 
-@stage(
-    NAME,
-    defaults={
-        "enabled": True,
-        "window": 44,  # how far before the space the first copy may start (characters)
-        "ahead": 30,  # a second copy this long is a longer re-read (characters)
-        "min_match": 4,  # equal characters in the two copies
-        "min_ratio": 0.7,  # of the longer copy
-        "min_gap": 2,  # text Y between the copies (characters)
-        "max_gap": 20,
-        "gap_cost": 1.2,
-        "miss_cost": 1.0,  # alignment: an OCR drop costs a little more than a misreading
-        "min_score": 2.3,  # evidence needed at a space among others (column-wrapped text)
-        "lone_score": -1.2,  # at a lone space inside unspaced text
-        "max_repairs": 3,  # per line
-    },
-)
+class InterleavedCopiesSettings(Settings):
+    """A span read twice, the second copy starting at an inline space: one copy kept."""
+
+    enabled: bool = True
+    """Run the stage."""
+    window: int = 44
+    """How far before the space the first copy may start (characters)."""
+    ahead: int = 30
+    """A second copy this long is a longer re-read, left to dedupe (characters)."""
+    min_match: int = 4
+    """Equal characters in the two copies."""
+    min_ratio: Number = 0.7
+    """... and at least this share of the longer copy."""
+    min_gap: int = 2
+    """Fewest characters of text between the copies."""
+    max_gap: int = 20
+    """Most characters of text between the copies."""
+    gap_cost: Number = 1.2
+    """Alignment cost of a gap."""
+    miss_cost: Number = 1.0
+    """Alignment cost of a mismatch (an OCR drop costs a little more than a misreading)."""
+    min_score: Number = 2.3
+    """Evidence needed at a space among others (column-wrapped text)."""
+    lone_score: Number = -1.2
+    """Evidence needed at a lone space inside unspaced text."""
+    max_repairs: int = 3
+    """Most repairs per line."""
+
+
+@stage(NAME, settings=InterleavedCopiesSettings)
 def run(doc: Document, cfg: dict) -> Document:
     """Merge two interleaved copies of a span whose second copy starts at an inline space."""
     if not cfg["enabled"]:

@@ -41,6 +41,7 @@ import re
 
 from .. import garble
 from ..document import Document, Line
+from ..settings import Number, Settings
 from ..text.cjk import HAN_SPAN
 from ..text.join import WRAP, join
 from .t2s import to_simplified
@@ -126,12 +127,23 @@ def link_triple(a: str, b: str, c: str, max_chars: int, min_fluency: float) -> b
     return _fluent([a, b, c], min_fluency)
 
 
+class LinkSplitSettings(Settings):
+    """The link-split settings of the stage that joins them (boilerplate's `link_*` keys)."""
+
+    link_joins: bool = True
+    """Lines cut at inline links joined first (a link name on a line of its own)."""
+    link_max_chars: int = 40
+    """A link name on a line of its own is at most this long."""
+    link_min_fluency: Number = -7.0
+    """The joined text around the junctions reads at least this well (garble model)."""
+
+
 def link_runs(texts: list[str], cfg: dict) -> tuple[dict[int, tuple[int, str]], int]:
     """The link-split runs in `texts` (non-blank lines or paragraphs, stripped):
     {first index: (last index, joined text)} and the number of joins. The paragraphs
     stage asks again once its own joins made new neighbours, as a second run would."""
-    max_chars = int(cfg["link_max_chars"])
-    min_fluency = float(cfg["link_min_fluency"])
+    max_chars = cfg["link_max_chars"]
+    min_fluency = cfg["link_min_fluency"]
     merged: dict[int, tuple[int, str]] = {}
     # a cheap test first: a link name is a short line between two others
     if len(texts) < 3 or not any(len(t) <= max_chars for t in texts[1:-1]):

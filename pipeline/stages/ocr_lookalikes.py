@@ -24,8 +24,11 @@ from ..registry import stage
 from ..services import Services
 from ..services.lookalikes import font_path, lookalikes  # noqa: F401 (public here too)
 from ..services.lookalikes import is_cjk as _is_cjk
+from ..settings import Number, Settings
 
 NAME = "ocr_lookalikes"
+
+
 def _in_word(chars: list[str], i: int, freq: dict[str, int], min_freq: int) -> bool:
     """True when a dictionary word of 2-4 characters in `chars` covers position `i`."""
     n = len(chars)
@@ -59,7 +62,7 @@ def correct_line(
     text: str, table: dict[str, tuple[str, ...]], sv: Services, cfg: dict
 ) -> list[tuple[int, str]]:
     """(position, replacement) for each look-alike to put back in `text`, left to right."""
-    keep_freq, word_freq, gain = int(cfg["keep_word_freq"]), int(cfg["min_word_freq"]), float(cfg["min_gain"])
+    keep_freq, word_freq, gain = cfg["keep_word_freq"], cfg["min_word_freq"], cfg["min_gain"]
     freq = sv.lexicon.freq
     chars = list(text)
     fixes: list[tuple[int, str]] = []
@@ -85,7 +88,7 @@ def correct_line(
         best, best_f = "", 0
         rank = sv.lookalikes.rank()
         for alt in alts:
-            if rank.get(alt, 1 << 30) < rank.get(c, 1 << 30) + int(cfg["min_rank_gap"]):
+            if rank.get(alt, 1 << 30) < rank.get(c, 1 << 30) + cfg["min_rank_gap"]:
                 continue  # OCR misreads a rare character as a common one, not the other way round
             f = max(freq.get(prev + alt, 0) if free_prev else 0, freq.get(alt + nxt, 0) if free_next else 0)
             if f >= word_freq and f > best_f:
@@ -101,23 +104,30 @@ def correct_line(
     return fixes
 
 
-@stage(
-    NAME,
-    defaults={
-        "max_chars": 7000,
-        "keep_word_freq": 1,
-        "min_word_freq": 20,
-        "min_gain": 0.5,
-        "min_rank_gap": 2000,
-    },
-)
+class OcrLookalikesSettings(Settings):
+    """OCR'd text only: look-alike misreadings put back where only the look-alike makes a word."""
+
+    max_chars: int = 7000
+    """Characters in the look-alike table (the most frequent jieba characters)."""
+    keep_word_freq: int = 1
+    """A character forming a dictionary word this frequent with a neighbour is kept."""
+    min_word_freq: int = 20
+    """The look-alike must form a word at least this frequent."""
+    min_gain: Number = 0.5
+    """... and make the text at least this much more fluent (garble model)."""
+    min_rank_gap: int = 2000
+    """Only a rarer look-alike (this many frequency ranks below) is put in."""
+
+
+# it judges words across the joins paragraphs makes
+@stage(NAME, settings=OcrLookalikesSettings, after=("paragraphs",))
 def run(doc: Document, ctx: Context) -> Document:
     """Look-alike characters misread by OCR put back where only the look-alike makes a word."""
     cfg = ctx.settings
     image = doc.kind == "image"
     if not image and not any(ln.conf is not None for ln in doc.lines):
         return doc
-    table = ctx.services.lookalikes.table(int(cfg["max_chars"]))
+    table = ctx.services.lookalikes.table(cfg["max_chars"])
     if not table:
         return doc
     for k, ln in enumerate(doc.lines):

@@ -28,6 +28,7 @@ import re
 
 from ..document import Document, Line
 from ..registry import stage
+from ..settings import Settings
 from ..text.cjk import CJK_PUNCT_CLASS, HAN
 
 NAME = "punctuation"
@@ -366,7 +367,17 @@ def fix_line(doc: Document, ln: Line, cfg: dict) -> str:
     return new
 
 
-@stage(NAME, defaults={"quotes": True, "spaces": True})
+class PunctuationSettings(Settings):
+    """Full-width punctuation in Chinese context; ASCII kept for numbers, codes and Latin."""
+
+    quotes: bool = True
+    """Pair straight quotes per paragraph as “ ” (unpaired ones kept and flagged)."""
+    spaces: bool = True
+    """Remove spaces touching CJK characters."""
+
+
+# quotes are paired per paragraph: after paragraphs has joined the lines
+@stage(NAME, settings=PunctuationSettings, after=("paragraphs",))
 def run(doc: Document, cfg: dict) -> Document:
     """Full-width punctuation in Chinese context; ASCII kept for numbers, codes, Latin."""
     for i, ln in enumerate(doc.lines):

@@ -26,8 +26,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
+
+from pydantic import field_validator
 
 from ..document import Document, Line
+from ..settings import Settings
 
 ZONES = ("any", "head", "tail")
 PHASES = ("early", "late")
@@ -45,6 +49,43 @@ def _compiled(rules: tuple[Rule, ...], phase: str):
         for nm, st, en, inn, n, zone, ph in rules
         if ph == phase
     ]
+
+
+class SiteChromeRule(Settings):
+    """One rule of the `site_chrome` table (the module docstring says how a rule reads)."""
+
+    rule: str
+    """The rule's name: the reason recorded for every line it takes."""
+    start: str
+    """A regular expression searched in a non-blank line (stripped)."""
+    end: str = ""
+    """Optional: the block runs through the first line it matches, at most `max_lines` lines on."""
+    inner: str = ""
+    """Optional, with `end`: every line between the start and the end line must match it."""
+    max_lines: int = 1
+    """Most non-blank lines of a block (the start line included)."""
+    zone: Literal["any", "head", "tail"] = "any"
+    """Where the rule looks: anywhere, or only the first / last `site_chrome_edge` non-blank lines."""
+    phase: Literal["early", "late"] = "early"
+    """early: before the built-in chrome rules | late: after the metadata rule."""
+
+    @field_validator("start", "end", "inner")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as e:
+            raise ValueError(f"not a regular expression ({e})") from None
+        return value
+
+
+class SiteChromeSettings(Settings):
+    """The site-chrome settings of the stage that applies the rules (boilerplate's keys)."""
+
+    site_chrome: list[SiteChromeRule] = []
+    """The rules, as data (configs/default.toml); none in code."""
+    site_chrome_edge: int = 40
+    """Non-blank lines a `head` / `tail` rule looks at."""
 
 
 def rules_key(table: list[dict]) -> tuple[Rule, ...]:
@@ -118,7 +159,7 @@ def remove(
 ) -> None:
     """Blank and record every line of `out` (at the non-blank indices `idx`) a rule takes."""
     texts = [out[i].text.strip() for i in idx]
-    for k, name in find(texts, cfg["site_chrome"], int(cfg["site_chrome_edge"]), phase):
+    for k, name in find(texts, cfg["site_chrome"], cfg["site_chrome_edge"], phase):
         ln = out[idx[k]]
         doc.record_removal(stage, name, ln.text, ln.src)
         out[idx[k]] = Line("", ln.src, ln.page, ln.conf)

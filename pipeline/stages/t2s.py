@@ -8,9 +8,11 @@ one call (tens of MB/s); lines are compared only when something changed.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from ..document import Document
 from ..registry import stage
+from ..settings import Settings
 from ..textops import count_changes
 
 NAME = "t2s"
@@ -31,7 +33,14 @@ def to_simplified(text: str, config: str = "t2s") -> str:
     return converter(config).convert(text)
 
 
-@stage(NAME, defaults={"config": "t2s"})
+class T2sSettings(Settings):
+    """Traditional characters to simplified with OpenCC."""
+
+    config: Literal["t2s", "t2s.json"] = "t2s"
+    """The OpenCC conversion: only t2s (tw2s/hk2s rewrite words, unsafe on mixed input)."""
+
+
+@stage(NAME, settings=T2sSettings)
 def run(doc: Document, cfg: dict) -> Document:
     """Convert traditional characters to simplified; never tw2s/hk2s."""
     if cfg["config"] not in ("t2s", "t2s.json"):

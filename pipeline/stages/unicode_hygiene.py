@@ -26,6 +26,7 @@ import ftfy
 from ..context import ChangeLog, Context, Rules
 from ..document import Document, Line, nonws_len
 from ..registry import stage
+from ..settings import Settings
 
 NAME = "unicode_hygiene"
 
@@ -223,7 +224,16 @@ def _clean_simple_group(doc: Document, idx: list[int]) -> None:
             lines[i] = ln.with_text(new)
 
 
-@stage(NAME, defaults={"mojibake": True, "control_to_space": False}, rules=Rules(line=_reapply))
+class UnicodeHygieneSettings(Settings):
+    """Invisible, odd and lost characters; mojibake; width folding; NFC."""
+
+    mojibake: bool = True
+    """Repair mojibake (UTF-8 read as Latin-1/GBK) with ftfy, on lines with Latin-1 lead bytes only."""
+    control_to_space: bool = False
+    """A control character becomes a space instead of being removed."""
+
+
+@stage(NAME, settings=UnicodeHygieneSettings, rules=Rules(line=_reapply))
 def run(doc: Document, ctx: Context) -> Document:
     """Zero-width/control/odd-space/lost characters, mojibake, width folding, NFC."""
     cfg = ctx.settings

@@ -23,6 +23,7 @@ import numpy as np
 from .. import garble
 from ..document import Document, Line
 from ..registry import stage
+from ..settings import Number, Settings
 from ..text.cjk import HAN_BMP
 
 NAME = "vertical_headline"
@@ -113,23 +114,36 @@ def best_rebuild(
     return best
 
 
-@stage(
-    NAME,
-    defaults={
-        "enabled": True,
-        "min_tokens": 6,  # fewer row tokens: too little to tell
-        "max_tokens": 80,  # more rows than any headline: spaced-out body text, left to other stages
-        "max_token": 4,  # a row has at most this many characters (columns)
-        "max_mean_token": 3.6,  # column-wrap lines have longer tokens
-        "garbled_below": garble.GARBLE_THRESHOLD,  # joined row text this unfluent: a headline
-        "columns_margin": 0.5,  # or columns this much more fluent than the joined rows
-        "max_columns": 5,
-        "beam": 64,
-        "gap_penalty": 4.0,  # a column resuming after a skipped row (lost character)
-        "start_penalty": 3.0,  # per column opened
-        "accept_fluency": -5.5,  # rebuilt columns at least this fluent: emitted
-    },
-)
+class VerticalHeadlineSettings(Settings):
+    """A headline set in vertical columns and read row by row: rebuilt or removed."""
+
+    enabled: bool = True
+    """Run the stage."""
+    min_tokens: int = 6
+    """Fewer row tokens: too little to tell."""
+    max_tokens: int = 80
+    """More rows than any headline: spaced-out body text, left to other stages."""
+    max_token: int = 4
+    """A row has at most this many characters (columns)."""
+    max_mean_token: Number = 3.6
+    """Column-wrap lines have longer tokens."""
+    garbled_below: Number = garble.GARBLE_THRESHOLD
+    """Joined row text this unfluent (garble model): a headline."""
+    columns_margin: Number = 0.5
+    """... or columns this much more fluent than the joined rows."""
+    max_columns: int = 5
+    """Most columns the beam search tries."""
+    beam: int = 64
+    """Beam width of the column search."""
+    gap_penalty: Number = 4.0
+    """A column resuming after a skipped row (lost character)."""
+    start_penalty: Number = 3.0
+    """Per column opened."""
+    accept_fluency: Number = -5.5
+    """Rebuilt columns at least this fluent: emitted (else the line is removed)."""
+
+
+@stage(NAME, settings=VerticalHeadlineSettings)
 def run(doc: Document, cfg: dict) -> Document:
     """Rebuild (flagged) or remove lines that are vertical headlines read row by row."""
     if not cfg["enabled"] or doc.paragraphs:
