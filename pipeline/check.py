@@ -9,7 +9,7 @@ written through (its target changes, the link stays).
 
 A file is read with the same checks as `run` (a regular file, under
 `limits.max_text_bytes`), and cleaning plus comparing run under the same
-per-document time limit (`worker.document_limit`). The comparison is a line
+per-document time limit (`worker.run_one`). The comparison is a line
 diff of near-linear cost (`linediff`), not difflib's cubic worst case.
 """
 
@@ -22,10 +22,10 @@ from typing import Any
 
 from .config import Config
 from .emit import dump_json, write_atomic
-from .errors import OcrcleanError
-from .ingest import TEXT_SUFFIXES, read_document
+from .ingest import TEXT_SUFFIXES
 from .linediff import opcodes
-from .worker import document_limit, pipeline_for
+from .quality import apply_min_score, below_min_score
+from .worker import Source, run_one
 
 MAX_PROBLEMS_PER_FILE = 20
 
@@ -215,24 +215,17 @@ def check_file(
     fix: bool = False,
     report_dir: Path | None = None,
 ) -> FileCheck:
-    """Clean `path` with the shared Pipeline and compare with its bytes."""
-    from .quality import apply_min_score, below_min_score
-
+    """Clean `path` with the shared Pipeline and compare with its bytes (`worker.run_one`:
+    the limits and failures of every command)."""
     config = apply_min_score(config, min_score)
     fc = FileCheck(str(path))
-    try:
-        with document_limit(config, str(path)):
-            doc, raw = read_document(path, config)  # regular files under the size limit only
-            res = pipeline_for(config).process(doc, raw)
-            _compare(fc, raw, res)
-    except OcrcleanError as e:
-        fc.error = f"{path}: {getattr(e, 'reason', None) or e}"
-        return fc
-    except OSError as e:
-        fc.error = f"{path}: cannot read: {e.strerror or e}"
+    oc = run_one(Source.file(path), config, finish=lambda res, raw: _compare(fc, raw, res))
+    if not oc.ok:
+        fc.error = oc.error
         return fc
     if fc.error:
         return fc
+    res = oc
     fc.passed = not below_min_score(res.report)
     if fix and not fc.clean:
         try:

@@ -123,18 +123,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .core import Pipeline
     from .emit import dump_json, write_atomic
+    from .worker import Source, pipeline_for, run_one
 
-    pipe = Pipeline(config_from_args(args))
+    config = config_from_args(args)
+    pipeline_for(config)  # a config error before reading stdin
     if args.report not in (None, "-") and args.file != "-" and _same_file(args.file, args.report):
         raise OcrcleanError(f"{args.report}: --report names the input file; refusing to overwrite it")
-    from .worker import document_limit
-
-    name = "<stdin>" if args.file == "-" else args.file
-    data = _read_stdin(int(pipe.config.section("limits")["max_text_bytes"])) if args.file == "-" else None
-    with document_limit(pipe.config, name):  # the same limits as `run`
-        res = pipe.clean_bytes(data, name) if data is not None else pipe.clean_file(args.file)
+    if args.file == "-":
+        source = Source.of_bytes(_read_stdin(int(config.section("limits")["max_text_bytes"])), "<stdin>")
+    else:
+        source = Source.file(args.file)
+    res = run_one(source, config)  # the limits and failures of every command
+    if not res.ok:
+        raise OcrcleanError(res.error)
     sys.stdout.buffer.write(res.text.encode("utf-8"))
     sys.stdout.flush()
     if args.report == "-":

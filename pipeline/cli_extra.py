@@ -57,5 +57,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     jl.add_argument("--clean-field", metavar="NAME", help="field for the clean text (default: <field>_clean)")
     jl.add_argument("--quality-field", default="quality", metavar="NAME", help="field for the quality object (default: quality)")
     jl.add_argument("--min-score", type=float, metavar="N", help="records scoring below N get quality.passed false; exit 1 if any")
+    jl.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1); output stays in input order")
     add_config_args(jl)
     jl.set_defaults(handler=_lazy(".jsonl", "cmd_jsonl"))

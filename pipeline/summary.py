@@ -8,6 +8,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .batch import BatchResult
+from .report import record_fields
 
 MAX_ROWS = 60
 
@@ -49,19 +50,16 @@ def summary_rows(res: BatchResult, min_score: float | None = None) -> list[dict[
             continue
         r = oc.report
         q = r["quality"]
-        acc = r["accounting"]
         status = "cached" if oc.extra.get("cached") else "ok"
         if below_min_score(r):
             status = f"below {q.get('min_score', min_score or 0):g}"
+        f = record_fields(r)  # the names of docs/report.md
         rows.append(
             {
                 "file": r["source"]["path"],
                 "score": q["score"],
                 "grade": q.get("grade", ""),
-                "chars_in": acc["input_chars"],
-                "chars_out": acc["output_chars"],
-                "removed": acc["removed_chars"],
-                "flags": len(r["flags"]),
+                **{k: f[k] for k in ("input_chars", "output_chars", "removed_chars", "flag_count")},
                 "status": status,
             }
         )
@@ -90,8 +88,8 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
         if "error" in row:
             table.add_row(row["file"], "", "", "", "", "", "", f"[red]{row['error']}[/red]")
         else:
-            table.add_row(row["file"], f"{row['score']:.1f}", row["grade"], str(row["chars_in"]), str(row["chars_out"]),
-                          str(row["removed"]), str(row["flags"]), row["status"])
+            table.add_row(row["file"], f"{row['score']:.1f}", row["grade"], str(row["input_chars"]),
+                          str(row["output_chars"]), str(row["removed_chars"]), str(row["flag_count"]), row["status"])
     console.print(table)
     ok = [r for r in rows if "error" not in r]
     failed = len(res.errors)
@@ -99,5 +97,5 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
     mean = sum(r["score"] for r in ok) / len(ok) if ok else 0.0
     console.print(
         f"{len(ok)} processed ({res.cached} unchanged, reused), {failed} failed, "
-        f"mean score {mean:.1f}, {sum(r['removed'] for r in ok)} chars removed{more}"
+        f"mean score {mean:.1f}, {sum(r['removed_chars'] for r in ok)} chars removed{more}"
     )
