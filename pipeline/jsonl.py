@@ -226,7 +226,7 @@ def cmd_jsonl(args: Any) -> int:
     from .cli import EXIT_BELOW, EXIT_FAILED, EXIT_OK, config_from_args
 
     config = config_from_args(args)
-    jobs = int(getattr(args, "jobs", 1) or 1)
+    jobs = int(getattr(args, "jobs", 1))
     if jobs < 1:
         raise ConfigError("--jobs must be at least 1")
     pipeline_for(config)  # load the pipeline before reading, so config errors come first
