@@ -15,7 +15,9 @@ diff of near-linear cost (`linediff`), not difflib's cubic worst case.
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,9 +272,7 @@ def exit_code(results: list[FileCheck], min_score: float | None = None) -> int:
 
 def cmd_check(args: Any) -> int:
     """The `ocrclean check` command (and both pre-commit hooks)."""
-    import json
-    import sys
-
+    # the CLI's own glue (--config handling) sits a layer above: imported when the command runs
     from .cli import config_from_args
 
     config = config_from_args(args)

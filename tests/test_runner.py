@@ -188,3 +188,24 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
 def test_jobs_must_be_positive(jobs: str) -> None:
     res = subprocess.run([str(OCRCLEAN), "jsonl", "-", "--jobs", jobs], input=b"", capture_output=True, timeout=120)
     assert res.returncode == 2 and b"--jobs must be at least 1" in res.stderr
+
+
+# -- the manifest: error kinds and the stage accounting names --------------------------------
+def test_manifest_records_validate_with_error_kind_and_stage_names(tmp_path: Path) -> None:
+    from pipeline.batch import run_batch
+    from pipeline.schema import validate_report
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("经济增长7.5% ,  好.\n", encoding="utf-8")
+    (src / "b.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n")  # truncated
+    res = run_batch([src], tmp_path / "out", load_config("default"))
+    assert res.exit_code == 2
+    recs = [json.loads(ln) for ln in (tmp_path / "out" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    for rec in recs:
+        validate_report(rec)
+    good, bad = recs
+    assert bad["error_kind"] == "input" and bad["errors"][0].startswith(str(src / "b.pdf") + ": ")
+    for row in good["accounting"]["stages"].values():
+        assert set(row) == {"input_chars", "output_chars", "removed_chars", "changed_chars", "unaccounted_chars"}
+        assert row["unaccounted_chars"] == 0

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..config import Config
 from ..document import Document
-from ..errors import InputError, LimitExceeded
+from ..errors import InputError
+from ..readlimit import read_limited  # noqa: F401  (re-exported: the readers' one way to read a file)
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".csv", ".tex", ""}
 PDF_SUFFIXES = {".pdf"}
@@ -16,23 +17,6 @@ INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
 
 _PDF_MAGIC = b"%PDF-"
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"RIFF")
-
-
-def read_limited(path: Path, limit: int, what: str, key: str) -> bytes:
-    """The file's bytes, refusing one over `limit` bytes before reading it; every
-    failure is an InputError with one clear line (`what` names the kind of file,
-    `key` the limits setting)."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise LimitExceeded(str(path), f"{what} is {size} bytes, over the limit of {limit} (limits.{key})")
-        return path.read_bytes()
-    except PermissionError:
-        raise InputError(str(path), "permission denied (file is not readable)") from None
-    except InputError:
-        raise
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
 
 
 def sniff_kind(path: Path, head: bytes) -> str:
