@@ -22,12 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .backends.local import map_ordered
 from .config import Config
 from .emit import dump_json, write_atomic
 from .ingest import TEXT_SUFFIXES
 from .linediff import opcodes
 from .quality import apply_min_score, below_min_score
-from .worker import Source, run_one
+from .worker import Source, run_one, stuck_error
 
 MAX_PROBLEMS_PER_FILE = 20
 
@@ -250,6 +251,10 @@ def check_file(
     return fc
 
 
+def _check_one(path: Path, config: Config, fix: bool, report_dir: Path | None) -> FileCheck:
+    return check_file(path, config, fix=fix, report_dir=report_dir)
+
+
 def removed_lines(fc: FileCheck) -> list[str]:
     """What a fix took out, one line per removed span (reason, stage, source line)."""
     out = []
@@ -275,11 +280,16 @@ def cmd_check(args: Any) -> int:
     # the CLI's own glue (--config handling) sits a layer above: imported when the command runs
     from .cli import config_from_args
 
-    config = config_from_args(args)
+    config = config_from_args(args)  # with --min-score
     report_dir = Path(args.report_dir) if args.report_dir else None
     results = []
-    for path in expand(args.paths):
-        fc = check_file(path, config, fix=args.fix, report_dir=report_dir)  # config has --min-score
+
+    def lost(item: tuple[Path, Config, bool, Path | None], seconds: float) -> FileCheck:
+        return FileCheck(str(item[0]), error=stuck_error(str(item[0]), config, seconds).error)
+
+    # in a worker process, under the limits and failures of every command
+    items = ((path, config, args.fix, report_dir) for path in expand(args.paths))
+    for fc in map_ordered(_check_one, items, config, 1, on_lost=lost):
         results.append(fc)
         if args.json:
             continue

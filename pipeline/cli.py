@@ -123,8 +123,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from .backends.local import run_isolated
     from .emit import dump_json, write_atomic
-    from .worker import Source, pipeline_for, run_one
+    from .worker import Source, pipeline_for, run_one, stuck_error
 
     config = config_from_args(args)
     pipeline_for(config)  # a config error before reading stdin
@@ -134,7 +135,8 @@ def cmd_clean(args: argparse.Namespace) -> int:
         source = Source.of_bytes(_read_stdin(int(config.section("limits")["max_text_bytes"])), "<stdin>")
     else:
         source = Source.file(args.file)
-    res = run_one(source, config)  # the limits and failures of every command
+    # in a worker process, under the limits and failures of every command
+    res = run_isolated(run_one, (source, config), config, lambda _, s: stuck_error(source.name, config, s))
     if not res.ok:
         raise OcrcleanError(res.error)
     sys.stdout.buffer.write(res.text.encode("utf-8"))

@@ -12,11 +12,12 @@ output fields is refused (its line gets an error), not overwritten; so is one
 whose text field appears twice. Each record is cleaned by `worker.run_one`, the
 unit and limit policy of every command.
 
-`--jobs N` (N > 1) cleans records in N worker processes (`backends.local.map_ordered`):
-output still in input order, at most 4 records per worker in flight, each worker
-under the watchdog of `run`'s pool too; a record whose worker dies is retried
-alone, then becomes an error record. Ctrl-C and SIGTERM stop the stream (exit 130):
-`--out FILE` is then left as it was, and the workers die with the command.
+The command cleans records in `--jobs N` worker processes (default 1;
+`backends.local.map_ordered`), like `run`: output in input order, at most 4 records
+per worker in flight, each under the alarm and the watchdog; a record whose worker
+dies is retried alone, then becomes an error record. Ctrl-C and SIGTERM stop the
+stream (exit 130): `--out FILE` is then left as it was, and the workers die with the
+command. `run_jsonl` without `jobs` cleans in the calling process (the alarm only).
 """
 
 from __future__ import annotations
@@ -178,14 +179,15 @@ def _lost(config: Config):
 def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text",
               clean_field: str | None = None, quality_field: str = "quality",
               max_line_bytes: int = MAX_LINE_BYTES, below: list[int] | None = None,
-              jobs: int = 1) -> tuple[int, int]:
+              jobs: int | None = None) -> tuple[int, int]:
     """Stream `inp` to `out`; returns (records written, error records); the line numbers
-    of records below `[quality] min_score` are appended to `below` when given. `jobs` > 1:
-    worker processes (see the module docstring), the same output bytes."""
+    of records below `[quality] min_score` are appended to `below` when given. `jobs`:
+    that many worker processes (see the module docstring; the command always has at
+    least one), None: this process. The output bytes are the same."""
     names = (field, clean_field or f"{field}_clean", quality_field)
     items = ((line, too_long, lineno) for lineno, (line, too_long) in enumerate(_lines(inp, max_line_bytes), start=1)
              if too_long or line.strip())  # blank lines carry no record
-    if jobs > 1:
+    if jobs is not None:
         results: Iterator[tuple[int, bytes, bool, bool]] = map_ordered(
             _job, items, config, jobs, on_lost=_lost(config), initializer=_init_job,
             initargs=(config, names, max_line_bytes))

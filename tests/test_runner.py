@@ -209,3 +209,19 @@ def test_manifest_records_validate_with_error_kind_and_stage_names(tmp_path: Pat
     for row in good["accounting"]["stages"].values():
         assert set(row) == {"input_chars", "output_chars", "removed_chars", "changed_chars", "unaccounted_chars"}
         assert row["unaccounted_chars"] == 0
+
+
+# -- every command cleans in a worker: the watchdog ends native code for clean and check too ----
+@pytest.mark.parametrize("command", ["clean", "check"])
+def test_clean_and_check_stop_native_code_past_the_limit(tmp_path: Path, capsys, command: str) -> None:
+    from pipeline.cli import main
+
+    toml = tmp_path / "slow.toml"
+    toml.write_text('[pipeline]\nstages = ["runner_test_slow"]\n[limits]\nmax_seconds_per_document = 1\n', encoding="utf-8")
+    f = tmp_path / "a.txt"
+    f.write_text("NATIVE 报告\n", encoding="utf-8")
+    t0 = time.monotonic()
+    code = main([command, str(f), "-c", str(toml)])
+    assert time.monotonic() - t0 < 4 * (1 + hard_grace(1)) + 20
+    err = capsys.readouterr().err
+    assert code == 2 and f"ocrclean: error: {f}: took longer than 1 s" in err and "stuck in native code" in err, err

@@ -15,28 +15,26 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from typing import Any, TypeVar
 
 from ..config import Config
 from ..worker import Outcome, init_worker, pipeline_for, process_and_write, stuck_error
 
-T = TypeVar("T")
 R = TypeVar("R")
 
 
 def map_paths(
     paths: list[str], config: Config, jobs: int, dests: dict[str, tuple[str, str | None]] | None = None
 ) -> Iterator[Outcome]:
-    """Outcomes as documents finish. Several documents always go through worker
-    processes, even with one job: a worker stuck in native code past the time limit,
-    or killed by a crash, is replaced and the batch goes on."""
+    """Outcomes as documents finish. Documents always go through worker processes, even
+    one document with one job (the limit policy of `worker`): a worker stuck in native
+    code past the time limit, or killed by a crash, is replaced and the batch goes on."""
     jobs = max(1, jobs)
-    if len(paths) <= 1:
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-        for p in paths:
-            yield process_and_write(p, config, (dests or {}).get(p))
+    if not paths:
         return
-    _warm(config)
+    if len(paths) > 1:  # one document: the worker loads only what it needs
+        _warm(config)
     queue = list(reversed(paths))
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),))
     pending: dict[Future, str] = {}
@@ -119,15 +117,16 @@ def map_ordered(
     """`fn(*item)` for every item, by `jobs` worker processes, yielded in input order.
 
     At most `window` items (default 4 per job) are in flight or waiting to be yielded,
-    so memory stays bounded however long the stream. Workers are forked hot (the
-    pipeline is warmed first), ignore Ctrl-C and die with this process; `initializer`
+    so memory stays bounded however long the stream. Several workers are forked hot
+    (the pipeline is warmed first); all ignore Ctrl-C and die with this process; `initializer`
     must call `init_worker(parent)` (`initargs` start with this process's pid, added
     here). An item whose worker died is retried alone; if that worker dies too,
     `on_lost(item, seconds)` is its result. Closing the iterator kills the workers.
     """
     jobs = max(1, jobs)
     window = window or 4 * jobs
-    _warm(config)
+    if jobs > 1:  # one worker loads the models once anyway, and only those it needs
+        _warm(config)
     args = (os.getpid(), *initargs)
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=args)
     flight: deque[tuple[Future, tuple[Any, ...]]] = deque()
@@ -158,6 +157,14 @@ def map_ordered(
         if not clean_exit:  # interrupted, or the consumer stopped: abandon the work in flight
             _stop_workers(pool)
         pool.shutdown(wait=clean_exit, cancel_futures=True)
+
+
+def run_isolated(fn: Callable[..., R], item: tuple[Any, ...], config: Config,
+                 on_lost: Callable[[tuple[Any, ...], float], R]) -> R:
+    """`fn(*item)` in one disposable worker process (`map_ordered` with one job): the
+    alarm and the watchdog of the limit policy, and a crash costs only this call."""
+    with closing(map_ordered(fn, [item], config, 1, on_lost=on_lost)) as results:
+        return next(results)
 
 
 def _alone(fn: Callable[..., R], item: tuple[Any, ...], on_lost: Callable[[tuple[Any, ...], float], R],
