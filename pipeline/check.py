@@ -59,7 +59,7 @@ class FileCheck:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["removed"] = len(self.removed)
+        d["removed_count"] = len(d.pop("removed"))  # `removed` is always the spans (docs/report.md)
         return d
 
 
