@@ -5,13 +5,12 @@
     >>> res.text, res.report["quality"]["score"]
 """
 
-__version__ = "0.2.0"
-REPORT_SCHEMA_VERSION = "1.1"
-
-from .config import Config, load_config  # noqa: E402
-from .core import Pipeline, Result, clean_file, clean_text  # noqa: E402
-from .document import Document, Flag, Line, Removal  # noqa: E402
-from .errors import ConfigError, InputError, LimitExceeded, OcrcleanError  # noqa: E402
+from .config import Config, load_config
+from .core import Pipeline, Result, clean_file, clean_text
+from .document import Document, Flag, Line, Removal
+from .errors import ConfigError, InputError, LimitExceeded, OcrcleanError
+from .report import REPORT_SCHEMA_VERSION
+from .version import __version__
 
 __all__ = [
     "Config",

@@ -13,12 +13,13 @@ import hashlib
 import json
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .backends import get_backend
 from .config import Config
 from .discover import (  # noqa: F401  (re-exported: the naming rules live in discover)
     MANIFEST,
@@ -32,7 +33,10 @@ from .discover import (  # noqa: F401  (re-exported: the naming rules live in di
 )
 from .emit import dump_json, sync_folder, write_atomic, write_problem
 from .errors import OcrcleanError
-from .worker import Outcome
+from .quality import apply_min_score, below_min_score
+from .report import REPORT_SCHEMA_VERSION
+from .version import __version__
+from .worker import Outcome, fsync_each_file, write_outcome
 
 
 @dataclass
@@ -88,43 +92,6 @@ def cached_report(task: Task, out: Path, config: Config) -> dict[str, Any] | Non
     return report if same else None
 
 
-def fsync_each_file(config: Config) -> bool:
-    """`output.fsync = "file"`: every output fsynced before its rename (else one sync a run)."""
-    return config.section("output")["fsync"] == "file"
-
-
-def write_outcome(out: Path, task: Task, oc: Outcome, write_report: bool = True, durable: bool = True) -> None:
-    txt, rep = output_paths(out, task.rel)
-    write_pair_or_fail(oc, str(txt), str(rep) if write_report else None, durable)
-
-
-def write_pair_or_fail(oc: Outcome, txt: str, rep: str | None, durable: bool = True) -> None:
-    """`write_pair`, a failure turned into this document's error (one line); a full disk
-    is also marked fatal (`extra["fatal"]`): the batch stops, nothing more can be written."""
-    try:
-        write_pair(oc, txt, rep, durable)
-    except OSError as e:
-        reason, fatal = write_problem(e)
-        oc.error = f"{oc.path}: cannot write its output {e.filename or txt}: {reason}"
-        oc.text = oc.report = None
-        if fatal:
-            oc.extra["fatal"] = f"{e.filename or txt}: {reason}; the run stopped"
-
-
-def write_pair(oc: Outcome, txt: str, rep: str | None, durable: bool = True) -> None:
-    """The clean text and its report, each written atomically (text first), and the
-    report's manifest line made here too: in a pool worker that work runs in parallel.
-    `durable`: fsync each file (`output.fsync = "file"`); a batch otherwise syncs once."""
-    assert oc.text is not None and oc.report is not None
-    oc.report["output"]["path"] = txt
-    oc.report["output"]["report_path"] = rep
-    write_atomic(Path(txt), oc.text, durable)
-    if rep is not None:
-        write_atomic(Path(rep), dump_json(oc.report), durable)
-    oc.extra["manifest_line"] = dump_json(oc.report, indent=None)
-    oc.extra["written"] = True
-
-
 class _Terminate(BaseException):
     """SIGTERM as an interrupt: a BaseException, so a worker's `except Exception` cannot swallow it."""
 
@@ -142,9 +109,6 @@ def run_batch(
     on_total: Callable[[int], Any] | None = None,
 ) -> BatchResult:
     """Clean every input into `out`; see the module docstring."""
-    from .backends import get_backend
-    from .quality import apply_min_score, below_min_score
-
     config = apply_min_score(config, min_score)
     out = Path(out)
     try:
@@ -155,7 +119,6 @@ def run_batch(
     tasks = found.tasks
     result = BatchResult(errors=[f"{p}: {r}" for p, r in found.failures], notes=found.notes, failures=found.failures)
     tasks, where = _placed(tasks, out, result)
-    by_path = {str(t.path): t for t in tasks}
     todo: list[Task] = []
     for t in tasks:
         rep = None if force else cached_report(t, out, config)
@@ -192,10 +155,10 @@ def run_batch(
             dests[str(t.path)] = (str(txt), str(rep) if write_report else None)
         stream = mapper([str(t.path) for t in largest_first(todo)], config, jobs, dests=dests)
         for oc in stream:
-            task = by_path[oc.path]
             shield["writing"] = True
             if oc.ok and not oc.extra.get("written"):
-                write_outcome(out, task, oc, write_report, durable)
+                txt, rep = where[oc.path]
+                write_outcome(oc, str(txt), str(rep) if write_report else None, durable)
             if oc.ok:
                 if below_min_score(oc.report):
                     result.below_min.append(oc.path)
@@ -277,17 +240,13 @@ def _real(p: Path) -> str:
 
 
 def _main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 
 def write_manifest(out: Path, tasks: list[Task], result: BatchResult) -> None:
-    """manifest.jsonl: one report per line, in input order; failures as error records,
-    then one error record for each path that failed before any work (missing, an empty
-    folder, a broken link)."""
-    from . import REPORT_SCHEMA_VERSION
-
+    """manifest.jsonl: one report per line, in input order; failures as error records
+    (with the failure's kind, `worker.FAILURE_KINDS`), then one error record for each
+    path that failed before any work (missing, an empty folder, a broken link)."""
     by_path = {oc.path: oc for oc in result.outcomes}
     lines = []
     for t in tasks:
@@ -299,7 +258,8 @@ def write_manifest(out: Path, tasks: list[Task], result: BatchResult) -> None:
         else:
             lines.append(
                 dump_json(
-                    {"schema_version": REPORT_SCHEMA_VERSION, "source": {"path": str(t.path)}, "errors": [oc.error]},
+                    {"schema_version": REPORT_SCHEMA_VERSION, "source": {"path": str(t.path)}, "errors": [oc.error],
+                     "error_kind": oc.kind},
                     indent=None,
                 )
             )

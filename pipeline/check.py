@@ -14,7 +14,7 @@ folder with nothing to check fail as they do for `run` (exit 2).
 
 A file is read with the same checks as `run` (a regular file, under
 `limits.max_text_bytes`), and cleaning plus comparing run under the same
-per-document time limit (`worker.document_limit`). The comparison is a line
+per-document time limit (`worker.run_one`). The comparison is a line
 diff of near-linear cost (`linediff`), not difflib's cubic worst case.
 """
 
@@ -27,10 +27,10 @@ from typing import Any
 
 from .config import Config
 from .emit import dump_json, write_atomic
-from .errors import OcrcleanError
-from .ingest import PLAIN_SUFFIXES, read_document
+from .ingest import PLAIN_SUFFIXES
 from .linediff import opcodes
-from .worker import document_limit, pipeline_for
+from .quality import apply_min_score, below_min_score
+from .worker import Source, run_one
 
 MAX_PROBLEMS_PER_FILE = 20
 
@@ -62,7 +62,7 @@ class FileCheck:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["removed"] = len(self.removed)
+        d["removed_count"] = len(d.pop("removed"))  # `removed` is always the spans (docs/report.md)
         del d["clean_text"]
         return d
 
@@ -250,24 +250,17 @@ def check_file(
     fix: bool = False,
     report_dir: Path | None = None,
 ) -> FileCheck:
-    """Clean `path` with the shared Pipeline and compare with its bytes."""
-    from .quality import apply_min_score, below_min_score
-
+    """Clean `path` with the shared Pipeline and compare with its bytes (`worker.run_one`:
+    the limits and failures of every command)."""
     config = apply_min_score(config, min_score)
     fc = FileCheck(str(path))
-    try:
-        with document_limit(config, str(path)):
-            doc, raw = read_document(path, config)  # regular files under the size limit only
-            res = pipeline_for(config).process(doc, raw)
-            _compare(fc, raw, res)
-    except OcrcleanError as e:
-        fc.error = f"{path}: {getattr(e, 'reason', None) or e}"
-        return fc
-    except OSError as e:
-        fc.error = f"{path}: cannot read: {e.strerror or e}"
+    oc = run_one(Source.file(path), config, finish=lambda res, raw: _compare(fc, raw, res))
+    if not oc.ok:
+        fc.error = oc.error
         return fc
     if fc.error:
         return fc
+    res = oc
     fc.passed = not below_min_score(res.report)
     if fix and not fc.clean:
         try:
@@ -288,6 +281,11 @@ def check_file(
         report_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(report_dir / f"{path.name}.report.json", dump_json(res.report))
     return fc
+
+
+def check_one(path: Path, config: Config, fix: bool, report_dir: Path | None) -> FileCheck:
+    """`check_file` with positional arguments: what `check` runs in its worker process."""
+    return check_file(path, config, fix=fix, report_dir=report_dir)
 
 
 def removed_lines(fc: FileCheck) -> list[str]:

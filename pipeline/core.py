@@ -16,12 +16,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .config import Config, load_config
 from .context import Context, Ran
 from .document import Document, nonws_len
+from .quality import score_document
 from .registry import StageSpec, get_stage
 from .report import build_report
+from .version import __version__
 
 
 @dataclass
@@ -182,8 +183,6 @@ class Pipeline:
             }
         text = finalize_text(doc)
         t0 = time.perf_counter()
-        from .quality import score_document
-
         quality = score_document(doc, text, self.config.section("quality"))
         timings["quality"] = round(time.perf_counter() - t0, 4)
         timings["total"] = round(time.perf_counter() - t_start, 4)

@@ -78,6 +78,18 @@ def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
         fh.write(payload)
 
 
+def write_pair(text: str, report: dict[str, Any], txt: str, rep: str | None, durable: bool = True) -> str:
+    """A clean text and its report, each written atomically (text first); returns the
+    report's manifest line, made here so that a pool worker makes it in parallel.
+    `durable`: fsync each file (`output.fsync = "file"`); a batch otherwise syncs once."""
+    report["output"]["path"] = txt
+    report["output"]["report_path"] = rep
+    write_atomic(Path(txt), text, durable)
+    if rep is not None:
+        write_atomic(Path(rep), dump_json(report), durable)
+    return dump_json(report, indent=None)
+
+
 def sync_folder(folder: Path) -> None:
     """Flush the filesystem that holds `folder` to disk: one journal commit for a
     whole batch of files (Linux `syncfs`; `os.sync` elsewhere)."""

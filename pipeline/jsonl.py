@@ -9,20 +9,31 @@ stream goes on) and the command exits 2 at the end.
 own text, never re-serialised, so `1e400`, long floats, key order, escapes and
 duplicate keys stay exactly as they were. A record that already has the
 output fields is refused (its line gets an error), not overwritten; so is one
-whose text field appears twice. Each record is cleaned under the per-document
-time limit, like a file in `run`.
+whose text field appears twice. Each record is cleaned by `worker.run_one`, the
+unit and limit policy of every command.
+
+The command cleans records in `--jobs N` worker processes (default 1;
+`backends.local.map_ordered`), like `run`: output in input order, at most 4 records
+per worker in flight, each under the alarm and the watchdog; a record whose worker
+dies is retried alone, then becomes an error record. Ctrl-C and SIGTERM stop the
+stream (exit 130): `--out FILE` is then left as it was, and the workers die with the
+command. `run_jsonl` without `jobs` cleans in the calling process (the alarm only).
 """
 
 from __future__ import annotations
 
 import json
+import signal
+import threading
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from typing import IO, Any
 
+from .backends.local import map_ordered
 from .config import Config
-from .errors import OcrcleanError
 from .quality import below_min_score
-from .worker import document_limit, pipeline_for
+from .report import record_fields
+from .worker import Source, init_worker, run_one, stuck_error
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 ERROR_FIELD = "ocrclean_error"
@@ -45,18 +56,22 @@ def _lines(fh: IO[bytes], limit: int) -> Iterator[tuple[bytes, bool]]:
 
 
 def quality_fields(report: dict[str, Any]) -> dict[str, Any]:
+    """The record's quality object: `report.record_fields` (flags as their kinds, flag_count,
+    the *_chars counts) with the components, the document's metadata and the build."""
     q = report["quality"]
-    acc = report["accounting"]
+    f = record_fields(report)
     return {
         "score": q["score"],
-        "grade": q.get("grade"),
-        "passed": q.get("passed", True),
+        "grade": f["grade"],
+        "passed": f["passed"],
         "min_score": q.get("min_score", 0),
         "components": q.get("components", {}),
-        "flags": len(report["flags"]),
-        "removed_chars": acc["removed_chars"],
-        "input_chars": acc["input_chars"],
-        "output_chars": acc["output_chars"],
+        "flags": f["flags"],
+        "flag_count": f["flag_count"],
+        "removed_chars": f["removed_chars"],
+        "input_chars": f["input_chars"],
+        "output_chars": f["output_chars"],
+        "metadata": report.get("metadata", {}),
         "version": report["pipeline"]["version"],
         "config": report["pipeline"]["config"],
     }
@@ -78,8 +93,8 @@ def _appended(line: bytes, empty: bool, fields: dict[str, Any]) -> bytes:
     return body + (b"" if empty else b", ") + extra + b"}"
 
 
-def _error(lineno: int, message: str) -> dict[str, Any]:
-    return {ERROR_FIELD: {"line": lineno, "message": message[:300]}}
+def _error(lineno: int, message: str, kind: str = "input") -> dict[str, Any]:
+    return {ERROR_FIELD: {"line": lineno, "message": message[:300], "kind": kind}}
 
 
 def process_record(line: bytes, lineno: int, config: Config, field: str, clean_field: str,
@@ -113,34 +128,92 @@ def process_record(line: bytes, lineno: int, config: Config, field: str, clean_f
     for name, option in ((clean_field, "--clean-field"), (quality_field, "--quality-field")):
         if name in rec:
             return fail(f"the record already has a {name!r} field; refusing to overwrite it (choose another {option})")
-    try:
-        with document_limit(config, f"<line {lineno}>"):
-            res = pipeline_for(config).clean_text(value, source=f"<line {lineno}>")
-    except (OcrcleanError, RecursionError, MemoryError) as e:
-        return fail(f"cannot clean: {e}")
-    fields = {clean_field: res.text, quality_field: quality_fields(res.report)}
-    return _appended(line, not keys, fields), True, not below_min_score(res.report)
+    oc = run_one(Source.of_text(value, f"<line {lineno}>"), config)
+    if not oc.ok:
+        return _appended(line, not keys, _error(lineno, f"cannot clean: {oc.error}", oc.kind or "input")), False, True
+    assert oc.report is not None
+    fields = {clean_field: oc.text, quality_field: quality_fields(oc.report)}
+    return _appended(line, not keys, fields), True, not below_min_score(oc.report)
+
+
+def _one(line: bytes, too_long: bool, lineno: int, config: Config, names: tuple[str, str, str],
+         max_line_bytes: int) -> tuple[int, bytes, bool, bool]:
+    """(line number, the line to write, ok, passed) for one input line."""
+    if too_long:
+        return lineno, _dump(_error(lineno, f"line longer than {max_line_bytes} bytes", "limit")), False, True
+    return lineno, *process_record(line, lineno, config, *names)
+
+
+_JOB: dict[str, Any] = {}  # a pool worker's settings, set once by _init_job (not sent with each record)
+
+
+def _init_job(parent: int, config: Config, names: tuple[str, str, str], max_line_bytes: int) -> None:
+    init_worker(parent)
+    _JOB.update(config=config, names=names, max_line_bytes=max_line_bytes)
+
+
+def _job(line: bytes, too_long: bool, lineno: int) -> tuple[int, bytes, bool, bool]:
+    return _one(line, too_long, lineno, _JOB["config"], _JOB["names"], _JOB["max_line_bytes"])
+
+
+def _lost(config: Config):
+    """The error record of a line whose worker died twice (`worker.stuck_error`)."""
+
+    def lost(item: tuple[bytes, bool, int], seconds: float) -> tuple[int, bytes, bool, bool]:
+        line, _, lineno = item
+        oc = stuck_error(f"<line {lineno}>", config, seconds)
+        err = _error(lineno, f"cannot clean: {oc.error}", oc.kind or "crash")
+        try:  # it was a JSON object (it reached the cleaning): keep its fields
+            rec = json.loads(line)
+        except (ValueError, RecursionError):
+            rec = None
+        return lineno, _appended(line, not rec, err) if isinstance(rec, dict) else _dump(err), False, True
+
+    return lost
 
 
 def run_jsonl(inp: IO[bytes], out: IO[bytes], config: Config, field: str = "text",
               clean_field: str | None = None, quality_field: str = "quality",
-              max_line_bytes: int = MAX_LINE_BYTES, below: list[int] | None = None) -> tuple[int, int]:
+              max_line_bytes: int = MAX_LINE_BYTES, below: list[int] | None = None,
+              jobs: int | None = None) -> tuple[int, int]:
     """Stream `inp` to `out`; returns (records written, error records); the line numbers
-    of records below `[quality] min_score` are appended to `below` when given."""
-    clean_field = clean_field or f"{field}_clean"
+    of records below `[quality] min_score` are appended to `below` when given. `jobs`:
+    that many worker processes (see the module docstring; the command always has at
+    least one), None: this process. The output bytes are the same."""
+    names = (field, clean_field or f"{field}_clean", quality_field)
+    items = ((line, too_long, lineno) for lineno, (line, too_long) in enumerate(_lines(inp, max_line_bytes), start=1)
+             if too_long or line.strip())  # blank lines carry no record
+    if jobs is not None:
+        results: Iterator[tuple[int, bytes, bool, bool]] = map_ordered(
+            _job, items, config, jobs, on_lost=_lost(config), initializer=_init_job,
+            initargs=(config, names, max_line_bytes))
+    else:
+        results = (_one(*item, config, names, max_line_bytes) for item in items)
     n = bad = 0
-    for lineno, (line, too_long) in enumerate(_lines(inp, max_line_bytes), start=1):
-        if too_long:
-            text, ok = _dump(_error(lineno, f"line longer than {max_line_bytes} bytes")), False
-        elif not line.strip():
-            continue  # blank lines carry no record
-        else:
-            text, ok, passed = process_record(line, lineno, config, field, clean_field, quality_field)
+    with closing(results):  # an interrupt or a closed stdout stops the workers now
+        for lineno, text, ok, passed in results:
             if below is not None and not passed:
                 below.append(lineno)
-        out.write(text + b"\n")
-        n += 1
-        bad += not ok
+            out.write(text + b"\n")
+            n += 1
+            bad += not ok
     out.flush()
     return n, bad
+
+
+@contextmanager
+def sigterm_interrupts():
+    """SIGTERM stops the stream as Ctrl-C does (exit 130, no half output file)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 

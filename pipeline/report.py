@@ -1,74 +1,32 @@
-"""The per-document report (OUTPUT_SPEC section 9), schema `schema/report.schema.json`."""
+"""The per-document report (OUTPUT_SPEC section 9), schema `schema/report.schema.json`,
+and `record_fields`, its flat view for record-shaped outputs (jsonl, adapters, the run summary).
+
+One meaning per name everywhere (the table is in docs/report.md):
+- `flags` is the flags raised: the flag objects in the report and the manifest, their
+  kinds (sorted, without repeats) in a flat record; `flag_count` is how many there are.
+- `*_chars` (`input_chars`, `output_chars`, `removed_chars`, `changed_chars`,
+  `unaccounted_chars`) counts non-whitespace characters, the unit of the accounting, for
+  the document and for each stage alike; `output.chars` alone is the clean text's length
+  with its whitespace and newlines (`len(text)`).
+- `removed` is the list of removed spans, never a count.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left, bisect_right
 from typing import Any
 
 from .config import Config
 from .document import Document, nonws_len
+from .linemap import LineResolver, output_line_map, resolve_line  # noqa: F401  (re-exported)
 
+# a new optional field bumps the minor version, a removed or renamed one the major;
+# 1.2: accounting.stages uses the document's *_chars names, a manifest error record has error_kind
+REPORT_SCHEMA_VERSION = "1.2"
 
-def output_line_map(doc: Document) -> list[tuple[tuple[int, int], int]]:
-    """(source range, output line) for every emitted line, in output order."""
-    out: list[tuple[tuple[int, int], int]] = []
-    line_no = 1
-    if doc.paragraphs:
-        for ln in doc.lines:
-            if ln.text.strip():
-                out.append((ln.src, line_no))
-                line_no += 2
-        return out
-    prev_blank = True
-    started = False
-    for ln in doc.lines:
-        if ln.text.strip():
-            if started and prev_blank:
-                line_no += 1  # the single blank separator
-            out.append((ln.src, line_no))
-            line_no += 1
-            started = True
-            prev_blank = False
-        else:
-            prev_blank = True
-    return out
-
-
-def resolve_line(mapping: list[tuple[tuple[int, int], int]], src: tuple[int, int]) -> int | None:
-    """The output line holding source range `src` (or the nearest one after it)."""
-    best = None
-    for (a, b), out in mapping:
-        if a <= src[1] and src[0] <= b:
-            return out
-        if a > src[1] and best is None:
-            best = out
-    return best if best is not None else (mapping[-1][1] if mapping else None)
-
-
-class LineResolver:
-    """`resolve_line(mapping, src)` for many flags: by bisection when the source ranges
-    run in output order (the usual case), so a report with many flags stays linear."""
-
-    def __init__(self, mapping: list[tuple[tuple[int, int], int]]):
-        self.mapping = mapping
-        self.starts = [a for (a, _), _ in mapping]
-        self.ends = [b for (_, b), _ in mapping]
-        self.ordered = all(x <= y for x, y in zip(self.starts, self.starts[1:], strict=False)) and all(
-            x <= y for x, y in zip(self.ends, self.ends[1:], strict=False)
-        )
-
-    def __call__(self, src: tuple[int, int]) -> int | None:
-        m = self.mapping
-        if not self.ordered:
-            return resolve_line(m, src)
-        hi = bisect_right(self.starts, src[1])  # entries [0, hi) start at or before src ends
-        lo = bisect_left(self.ends, src[0])  # entries [lo, n) end at or after src starts
-        if lo < hi:
-            return m[lo][1]  # the first overlapping one
-        if hi < len(m):
-            return m[hi][1]  # the first one after it
-        return m[-1][1] if m else None
+# the core's per-stage counts -> the report's names (the same as the document's accounting)
+_STAGE_NAMES = {"chars_in": "input_chars", "chars_out": "output_chars", "removed": "removed_chars",
+                "changed": "changed_chars", "unaccounted": "unaccounted_chars"}
 
 
 def build_report(
@@ -83,8 +41,6 @@ def build_report(
     timings: dict[str, float],
     version: str,
 ) -> dict[str, Any]:
-    from . import REPORT_SCHEMA_VERSION
-
     resolve = LineResolver(output_line_map(doc))
     flags = []
     for f in [*doc.flags, *quality.pop("extra_flags", [])]:
@@ -126,10 +82,31 @@ def build_report(
             "removed_chars": removed_chars,
             "changed_chars": changed,
             "unaccounted_chars": in_chars - out_chars - removed_chars - changed,
-            "stages": accounting,
+            "stages": {stage: {_STAGE_NAMES.get(k, k): v for k, v in c.items()} for stage, c in accounting.items()},
         },
         "metadata": {k: v for k, v in doc.metadata.items() if k != "encoding"},
         "pages": doc.stats.get("pages", []),
         "timings": timings,
         "errors": [],
+    }
+
+
+def flag_kinds(report: dict[str, Any]) -> list[str]:
+    """The kinds of the flags a report raised, sorted, without repeats."""
+    return sorted({f["kind"] for f in report["flags"]})
+
+
+def record_fields(report: dict[str, Any]) -> dict[str, Any]:
+    """The flat view of a report that every record-shaped output starts from (names as in
+    the module docstring): score, grade, passed, flags (kinds), flag_count, the *_chars."""
+    q, acc = report["quality"], report["accounting"]
+    return {
+        "score": float(q["score"]),
+        "grade": q.get("grade"),
+        "passed": q.get("passed", True),
+        "flags": flag_kinds(report),
+        "flag_count": len(report["flags"]),
+        "input_chars": int(acc["input_chars"]),
+        "output_chars": int(acc["output_chars"]),
+        "removed_chars": int(acc["removed_chars"]),
     }

@@ -16,6 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .batch import BatchResult
+from .report import record_fields
 
 MAX_ROWS = 60
 WIDTH = 80  # the table's width when stdout is not a terminal
@@ -78,19 +79,16 @@ def summary_rows(res: BatchResult, min_score: float | None = None, inputs: list[
             continue
         r = oc.report
         q = r["quality"]
-        acc = r["accounting"]
         status = "cached" if oc.extra.get("cached") else "ok"
         if below_min_score(r):
             status = f"below {q.get('min_score', min_score or 0):g}"
+        f = record_fields(r)  # the names of docs/report.md
         rows.append(
             {
                 "file": r["source"]["path"],
                 "score": q["score"],
                 "grade": q.get("grade", ""),
-                "chars_in": acc["input_chars"],
-                "chars_out": acc["output_chars"],
-                "removed": acc["removed_chars"],
-                "flags": len(r["flags"]),
+                **{k: f[k] for k in ("input_chars", "output_chars", "removed_chars", "flag_count")},
                 "status": status,
             }
         )
@@ -109,7 +107,7 @@ def summary_json(res: BatchResult, inputs: list[str] | None = None) -> dict[str,
         "failed": len(res.errors) + bool(res.fatal),
         "interrupted": res.interrupted,
         "mean_score": round(sum(r["score"] for r in ok) / len(ok), 2) if ok else None,
-        "removed_chars": sum(r["removed"] for r in ok),
+        "removed_chars": sum(r["removed_chars"] for r in ok),
         "below_min_score": list(res.below_min),
         "errors": list(res.errors) + ([res.fatal] if res.fatal else []),
         "files": rows,
@@ -153,8 +151,8 @@ COLUMNS = (("file", "left"), ("score", "right"), ("grade", "center"), ("in", "ri
 def _cells(row: dict[str, Any]) -> list[str]:
     if "error" in row:
         return [row["file"], "", "", "", "", "", "", _elide_end(row["error"] or "failed", MAX_STATUS)]
-    return [row["file"], f"{row['score']:.1f}", row["grade"], str(row["chars_in"]), str(row["chars_out"]),
-            str(row["removed"]), str(row["flags"]), _elide_end(row["status"], MAX_STATUS)]
+    return [row["file"], f"{row['score']:.1f}", row["grade"], str(row["input_chars"]), str(row["output_chars"]),
+            str(row["removed_chars"]), str(row["flag_count"]), _elide_end(row["status"], MAX_STATUS)]
 
 
 def _width(out: Any) -> int:
@@ -204,5 +202,5 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
     mean = sum(r["score"] for r in ok) / len(ok) if ok else 0.0
     console.print(
         f"{len(ok)} processed ({res.cached} unchanged, reused), {failed} failed, "
-        f"mean score {mean:.1f}, {sum(r['removed'] for r in ok)} chars removed{more}"
+        f"mean score {mean:.1f}, {sum(r['removed_chars'] for r in ok)} chars removed{more}"
     )

@@ -152,7 +152,7 @@ def test_run_json_is_one_object_on_stdout(tmp_path: Path, dirty: Path) -> None:
     doc = json.loads(res.stdout)  # one object, nothing else on stdout
     assert doc["exit_code"] == 2 and doc["processed"] == 1 and doc["failed"] == 1
     assert doc["files"][0]["file"] == str(dirty) and doc["files"][0]["status"] == "ok"
-    assert doc["removed_chars"] == doc["files"][0]["removed"] > 0
+    assert doc["removed_chars"] == doc["files"][0]["removed_chars"] > 0
     assert any("missing.txt" in e for e in doc["errors"])
     assert res.stderr.decode("utf-8").startswith("ocrclean: error: ")
 

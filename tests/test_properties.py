@@ -97,7 +97,7 @@ def check_output(res, source: str) -> None:
     assert "\n\n\n" not in text
     assert all(ln == ln.rstrip() for ln in text.split("\n")), "trailing spaces"
     acc = res.report["accounting"]
-    assert acc["unaccounted_chars"] == 0, ({k: v for k, v in acc["stages"].items() if v["unaccounted"]}, source[:300])
+    assert acc["unaccounted_chars"] == 0, ({k: v for k, v in acc["stages"].items() if v["unaccounted_chars"]}, source[:300])
 
 
 def check_idempotent(pipe: Pipeline, res) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import numpy as np
+
 from ..config import Config
 from .common import Cleaner
 
@@ -36,8 +38,6 @@ class RayCleaner:
             for k, v in cols.items():
                 out[k] = v
             return out
-        import numpy as np
-
         out = dict(batch)
         for k, v in cols.items():
             out[k] = np.array(v, dtype=object)

@@ -1,4 +1,4 @@
-"""Backends run `worker.process_path` over many inputs: `local` (process pool) or `ray`.
+"""Backends run `worker.process_path` (`run_one` on a file) over many inputs: `local` (process pool) or `ray`.
 
 A backend is a function `map_paths(paths, config, jobs, dests=None) ->
 Iterator[Outcome]` yielding outcomes as they finish (any order). `dests` maps

@@ -1,4 +1,4 @@
-"""The Ray backend: `worker.process_path` mapped over a Ray Data dataset.
+"""The Ray backend: `worker.process_path` (`run_one` on a file) mapped over a Ray Data dataset.
 
 Same unit of work as the local backend, so outputs are byte-identical; only
 where it runs differs. Connects to the cluster in `RAY_ADDRESS` when set
@@ -32,6 +32,7 @@ def _row(row: dict[str, Any], config: Config) -> dict[str, Any]:
         "text": oc.text,
         "report": json.dumps(oc.report, ensure_ascii=False) if oc.report is not None else None,
         "error": oc.error,
+        "kind": oc.kind,
     }
 
 
@@ -65,7 +66,7 @@ def map_paths(paths: list[str], config: Config, jobs: int, dests: Any = None) ->
         logging.getLogger("ray.data").setLevel(logging.ERROR)  # after Ray Data set up its logging
         for row in ds.iter_rows():
             report = json.loads(row["report"]) if row["report"] is not None else None
-            yield Outcome(row["path"], row["text"], report, row["error"])
+            yield Outcome(row["path"], row["text"], report, row["error"], kind=row["kind"])
     finally:
         if started:
             ray.shutdown()

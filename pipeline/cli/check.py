@@ -85,8 +85,10 @@ def unified_diff(path: str, raw: bytes, clean: str) -> str:
 
 
 def cmd(args: argparse.Namespace) -> int:
-    from ..check import check_file, exit_code, select
+    from ..backends.local import map_ordered
+    from ..check import FileCheck, check_one, exit_code, select
     from ..errors import ConfigError
+    from ..worker import stuck_error
 
     if args.diff and (args.fix or args.json):
         raise ConfigError("--diff cannot be combined with --fix or --json")
@@ -99,8 +101,13 @@ def cmd(args: argparse.Namespace) -> int:
         for fc in failed:
             error(fc.error)
     results = list(failed)
-    for path in files:
-        fc = check_file(path, config, fix=args.fix, report_dir=report_dir)
+
+    def lost(item: tuple[Any, ...], seconds: float) -> Any:
+        return FileCheck(str(item[0]), error=stuck_error(str(item[0]), config, seconds).error)
+
+    # in a worker process, under the limits and failures of every command
+    items = ((path, config, args.fix, report_dir) for path in files)
+    for fc in map_ordered(check_one, items, config, 1, on_lost=lost):
         results.append(fc)
         if not args.json:
             _show(fc, args)

@@ -30,18 +30,24 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
 
 
 def cmd(args: argparse.Namespace) -> int:
-    from ..core import Pipeline
+    from ..backends.local import run_isolated
     from ..emit import dump_json, write_atomic
     from ..errors import OcrcleanError
-    from ..worker import document_limit
+    from ..worker import Source, pipeline_for, run_one, stuck_error
 
-    pipe = Pipeline(config_from_args(args))
+    config = config_from_args(args)
+    pipeline_for(config)  # a config error before reading stdin
     if args.report not in (None, "-") and args.file != "-" and _same_file(args.file, args.report):
         raise OcrcleanError(f"{args.report}: --report names the input file; refusing to overwrite it")
     name = "<stdin>" if args.file == "-" else args.file
-    data = _read_stdin(int(pipe.config.section("limits")["max_text_bytes"])) if args.file == "-" else None
-    with document_limit(pipe.config, name):  # the same limits as `run`
-        res = pipe.clean_bytes(data, name) if data is not None else pipe.clean_file(args.file)
+    if args.file == "-":
+        source = Source.of_bytes(_read_stdin(int(config.section("limits")["max_text_bytes"])), name)
+    else:
+        source = Source.file(args.file)
+    # in a worker process, under the limits and failures of every command
+    res = run_isolated(run_one, (source, config), config, lambda _, s: stuck_error(source.name, config, s))
+    if not res.ok:
+        raise OcrcleanError(res.error)
     sys.stdout.buffer.write(res.text.encode("utf-8"))
     sys.stdout.flush()
     log.info("%s: score %s, %d chars removed", name, res.report["quality"]["score"],

@@ -33,24 +33,29 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     jl.add_argument("--clean-field", metavar="NAME", help="field for the clean text (default: <field>_clean)")
     jl.add_argument("--quality-field", default="quality", metavar="NAME", help="field for the quality object (default: quality)")
     jl.add_argument("--min-score", type=float, metavar="N", help="records scoring below N get quality.passed false; exit 1 if any")
+    jl.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (default 1); output stays in input order")
     add_config_args(jl)
     jl.set_defaults(handler=cmd)
 
 
 def cmd(args: argparse.Namespace) -> int:
-    from ..jsonl import ERROR_FIELD, run_jsonl
+    from ..errors import ConfigError
+    from ..jsonl import ERROR_FIELD, run_jsonl, sigterm_interrupts
     from ..worker import pipeline_for
 
     config = config_from_args(args)
+    if args.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
     pipeline_for(config)  # load the pipeline before reading, so config errors come first
     below: list[int] = []
     inp = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")  # noqa: SIM115
     try:
-        if args.out in (None, "-"):
-            n, bad = run_jsonl(inp, sys.stdout.buffer, config, args.field, args.clean_field, args.quality_field,
-                               below=below)
-        else:
-            n, bad = _to_file(inp, args.out, config, args, below)
+        with sigterm_interrupts():  # SIGTERM stops the stream as Ctrl-C does: exit 130, no half file
+            if args.out in (None, "-"):
+                n, bad = run_jsonl(inp, sys.stdout.buffer, config, args.field, args.clean_field, args.quality_field,
+                                   below=below, jobs=args.jobs)
+            else:
+                n, bad = _to_file(inp, args.out, config, args, below)
     finally:
         if inp is not sys.stdin.buffer:
             inp.close()
@@ -70,4 +75,5 @@ def _to_file(inp: IO[bytes], out: str, config: Any, args: argparse.Namespace, be
     from ..jsonl import run_jsonl
 
     with atomic_writer(Path(out), buffering=1 << 16) as fh:
-        return run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field, below=below)
+        return run_jsonl(inp, fh, config, args.field, args.clean_field, args.quality_field, below=below,
+                         jobs=args.jobs)

@@ -24,7 +24,8 @@ from typing import Any
 
 from ..config import Config
 from ..document import Document
-from ..errors import InputError, LimitExceeded
+from ..errors import InputError
+from ..readlimit import read_limited  # noqa: F401  (re-exported: the readers' one way to read a file)
 from ..settings.sections import InputSettings
 
 PLAIN_SUFFIXES = {".txt", ".text", ".tex", ""}  # plain text: the files with a clean form (`check`)
@@ -42,23 +43,6 @@ DEFAULTS: dict[str, Any] = InputSettings().model_dump()  # [input]: pipeline/set
 _IMAGE_MIMES = {"image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp"}
 _HTML_STARTS = (b"<!doctype html", b"<html")
 SNIFF_BYTES = 262  # what `filetype` reads
-
-
-def read_limited(path: Path, limit: int, what: str, key: str) -> bytes:
-    """The file's bytes, refusing one over `limit` bytes before reading it; every
-    failure is an InputError with one clear line (`what` names the kind of file,
-    `key` the limits setting)."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise LimitExceeded(str(path), f"{what} is {size} bytes, over the limit of {limit} (limits.{key})")
-        return path.read_bytes()
-    except PermissionError:
-        raise InputError(str(path), "permission denied (file is not readable)") from None
-    except InputError:
-        raise
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
 
 
 def _suffix(name: str | Path) -> str:

@@ -26,6 +26,7 @@ from charset_normalizer import from_bytes
 from ..config import Config
 from ..document import Document
 from ..errors import InputError
+from ..readlimit import read_limited
 from ..text.cjk import is_uro
 
 _BOMS = (
@@ -140,8 +141,6 @@ def _check_binary(text: str, name: str) -> None:
 
 
 def read_text(path: Path, config: Config) -> tuple[Document, bytes]:
-    from . import read_limited
-
     data = read_limited(path, int(config.section("limits")["max_text_bytes"]), "text file", "max_text_bytes")
     doc = text_document(data, str(path))
     return doc, data

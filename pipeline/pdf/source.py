@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, LimitExceeded
+from ..readlimit import read_limited
 
 
 def read_bytes(path: Path, limits: dict[str, Any]) -> bytes:
     """The file's bytes, refusing files over `max_pdf_bytes` before reading them."""
-    from ..ingest import read_limited
-
     data = read_limited(path, int(limits["max_pdf_bytes"]), "PDF", "max_pdf_bytes")
     if not data.strip():
         raise InputError(str(path), "empty file")

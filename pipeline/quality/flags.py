@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..document import Document, Flag
-from ..report import LineResolver, output_line_map
+from ..linemap import LineResolver, output_line_map
 from .measure import DROPPED, HALF_PUNCT, RUN_ON, SPACING, Measures
 
 STAGE = "quality"
