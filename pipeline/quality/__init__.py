@@ -27,24 +27,29 @@ DEFAULTS: dict[str, Any] = {
     "layout_stages": ["vertical_headline", "fragments", "column_spaces", "paragraphs"],
     "repair_stages": ["punctuation"],
     "paragraph_fluency": [-6.0, -7.0],  # paragraph fluency: no points off at -6.0, the full "garbled" points at -7.0
-    # maximum points each component can take off the document score
-    # maximum points each component can take off the document score (set by
-    # `make calibrate` on real page runs and generated damage, rounded: docs/quality-score.md)
+    # maximum points each component can take off the document score, in four tiers: 4-8 for
+    # signs that move with the genre or the page cut (fluency, truncation), 12-20 for signs
+    # of a few damaged characters, 30-40 for damage a reader cannot read past (junk, symbol
+    # soup, run-together sentences, fragment lines). Set by `make calibrate`'s procedure
+    # (benchmarks/calibrate.py, docs/quality-score.md) on the real runs' tuning part and
+    # generated damage, out-of-fold by page, rounded to the tiers.
     "weights": {
-        "fluency": 2,
-        "garbled": 6,
-        "cjk_share": 30,
-        "misreads": 20,
-        "residue": 30,
-        "fragments": 15,
-        "broken_order": 20,
-        "short_clauses": 10,
+        "fluency": 8,
+        "garbled": 4,
+        "cjk_share": 40,
+        "misreads": 12,
+        "residue": 20,
+        "fragments": 40,
+        "broken_order": 15,
+        "short_clauses": 30,
         "spacing": 8,
         "punctuation": 8,
         "unbalanced": 20,
-        "dropped_chars": 10,
+        "table_debris": 12,
+        "stray_marks": 30,
+        "dropped_chars": 8,
         "run_on": 40,
-        "unterminated": 6,
+        "unterminated": 8,
         "truncation": 4,
         "missing_start": 4,
     },
@@ -52,18 +57,20 @@ DEFAULTS: dict[str, Any] = {
     "ranges": {
         "fluency": [-5.9, -7.0],  # mean log-prob per CJK char (prose paragraphs)
         "garbled": [0.0, 0.2],  # share of CJK chars in garbled prose paragraphs
-        "cjk_share": [0.6, 0.3],  # CJK / non-space chars
-        "misreads": [0.2, 1.5],  # improbable characters per 100 CJK chars (prose)
+        "cjk_share": [0.4, 0.1],  # CJK / non-space chars: symbol soup only (a table-heavy report has 0.5)
+        "misreads": [0.2, 1.5],  # improbable characters per 100 CJK chars (prose, not list items)
         "residue": [0.0, 0.3],  # (cid:N), private-use, U+FFFD, mojibake per non-space char
         "fragments": [0.05, 0.25],  # fragment and debris lines per paragraph
-        "broken_order": [0.0, 0.6],  # paragraphs breaking off mid-clause, not continued next, per paragraph
+        "broken_order": [0.0, 6.0],  # paragraphs breaking off mid-clause, not continued next, per 1,000 CJK chars
         "short_clauses": [0.5, 5.0],  # one-character clauses per 100 clauses
         "spacing": [0.5, 10.0],  # per 1,000 CJK chars
         "punctuation": [0.5, 10.0],  # per 1,000 CJK chars
-        "unbalanced": [0.01, 0.3],  # share of paragraphs with unpaired quotes or brackets
+        "unbalanced": [0.1, 2.0],  # paragraphs with unpaired quotes or brackets per 1,000 CJK chars
+        "table_debris": [0.0, 0.3],  # share of non-space chars in glued table cells and chart axes
+        "stray_marks": [0.0, 10.0],  # OCR junk marks (| @ and 1-2 Latin letters wedged in Chinese) per 1,000 CJK chars
         "dropped_chars": [0.0, 5.0],  # per 10,000 CJK chars
         "run_on": [2.0, 10.0],  # per 10,000 CJK chars
-        "unterminated": [0.05, 0.3],  # share of paragraphs
+        "unterminated": [0.5, 10.0],  # body paragraphs without a closing mark per 1,000 CJK chars
         "truncation": [0.0, 1.0],  # 1 when the text ends mid-sentence
         "missing_start": [0.0, 1.0],  # 1: the text starts mid-sentence; 0.5: no title (body text first)
     },

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..garble import is_cjk_array
 from ..textops import CJK_PUNCT, CJK_RANGE
+from .table_signs import table_counts
 from .text_signs import sign_counts
 
 CJK = CJK_RANGE
@@ -307,6 +308,7 @@ def _measure(text: str, known: dict[str, tuple[int, float]] | None = None) -> Me
     counts["unterminated"] = _flag_some(paras, open_ended, unterminated)
     counts["fragment"] = _flag_some(paras, [i for i, p in enumerate(paras) if len(p) <= 3], fragment)
     counts.update(sign_counts(text, paras))
+    counts.update(table_counts(text, paras))
     n_cjk = _per_line_bits(f, _CJK, edges[:-1], n_lines)
     return Measures(paras, keep + 1, nonws[keep], n_cjk[keep], np.round(flu, 4), counts)
 
