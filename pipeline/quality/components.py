@@ -77,7 +77,7 @@ def residue(m: Measures) -> float:
 
 
 def fragments(m: Measures) -> float:
-    """Fragment lines (one to three characters, no marks) and debris lines (a lone
+    """Fragment lines (one or two characters, no marks) and debris lines (a lone
     character, a bare figure, a row of figures: page numbers and table cells), per
     paragraph; verse titles are no fragments."""
     frag = (m.counts["fragment"] > 0) & _prose(m)

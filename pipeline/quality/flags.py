@@ -26,7 +26,7 @@ MESSAGES = {
     "dropped-characters": "characters look lost here (a date without 年/月, an ordinal without its number, fused figures)",
     "run-on": "a long stretch without punctuation: sentences may have run together",
     "unterminated-paragraph": "paragraph stops mid-sentence",
-    "fragment": "a one-to-three-character fragment line",
+    "fragment": "a one-or-two-character fragment line",
     "residue": "extraction residue: (cid:N) codes, private-use glyphs, U+FFFD or mojibake",
     "debris": "a lone character or figure on its own line (page number, table cell, stray glyph)",
     "broken-order": "paragraph breaks off mid-clause: its sentence resumes elsewhere or was lost",

@@ -306,7 +306,7 @@ def _measure(text: str, known: dict[str, tuple[int, float]] | None = None) -> Me
     # the checks run on the few that could be either
     open_ended = [i for i, p in enumerate(paras) if len(p) >= 30 and p[-1] not in TERMINAL]
     counts["unterminated"] = _flag_some(paras, open_ended, unterminated)
-    counts["fragment"] = _flag_some(paras, [i for i, p in enumerate(paras) if len(p) <= 3], fragment)
+    counts["fragment"] = _flag_some(paras, [i for i, p in enumerate(paras) if len(p) <= 2], fragment)
     counts.update(sign_counts(text, paras))
     counts.update(table_counts(text, paras))
     n_cjk = _per_line_bits(f, _CJK, edges[:-1], n_lines)
@@ -329,8 +329,9 @@ def unterminated(p: str) -> int:
 
 
 def fragment(p: str) -> int:
-    """1 for a line of one to three characters with no punctuation: a layout fragment."""
-    if len(p) > 3 or _INNER_PUNCT.search(p) or p.endswith(("：", ":")) or _NUMERAL.match(p):
+    """1 for a line of one or two characters with no punctuation: a layout fragment (a
+    three-character line is most often a name or a term on its own: 倪正洋, 美人蕉)."""
+    if len(p) > 2 or _INNER_PUNCT.search(p) or p.endswith(("：", ":")) or _NUMERAL.match(p):
         return 0
     return 1
 
