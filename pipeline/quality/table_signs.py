@@ -2,8 +2,8 @@
 (issue 17; the real runs' worst outputs: a broker report whose two tables were read
 side by side, a textbook whose formulas were read as text, margins read into lines).
 
-- table debris: cells glued across rows or tables, a run of two or more figures
-  (of two or more characters each) between two Chinese labels (`每股收益1.07 2.91 4.43 5.77营业成本1,038`: two tables
+- table debris: cells glued across rows or tables, a run of figures (three or
+  more, or two with decimals) between two Chinese labels (`每股收益1.07 2.91 4.43 5.77营业成本1,038`: two tables
   read side by side), and chart axes read as text (`338600%%`). A reader cannot tell
   which figure belongs to which label, and the text around them is out of order;
   counted in characters (the whole paragraph). A table row read right
@@ -42,8 +42,11 @@ def table_chars(p: str) -> int:
     if "%%" in s and len(_FIGURE_CHARS.findall(s)) >= 0.5 * len(s):
         return len(s)  # a chart axis read as text
     for m in GLUED_ROW.finditer(p):
-        figures = [n for n in _NUMBER.findall(m.group()) if len(n) >= 2]  # `1 9 9 3年`: a spaced year
-        if len(figures) >= 2 and _LABEL.search(p, 0, m.start()):
+        # cells, not a number split by a space (`1 9 9 3年`, `19 48年`, `51 60元`): three or
+        # more figures of two or more characters, or two with a decimal point, comma or %
+        figures = [n for n in _NUMBER.findall(m.group()) if len(n) >= 2]
+        cells = len(figures) >= 3 or (len(figures) == 2 and all(re.search(r"[.,%]", n) for n in figures))
+        if cells and _LABEL.search(p, 0, m.start()):
             return len(s)
     return 0
 
