@@ -29,6 +29,7 @@ def ramp(value: float | None, ok: float, bad: float) -> float:
 
 RATE_FLOOR = 500  # rates per 1,000 CJK chars are taken over at least this many: a
 # three-line snippet with one repaired comma is not "300 repairs per 1,000"
+CLAUSE_FLOOR = 100  # likewise clauses: one `放！` on a short page is not 2 per 100 clauses
 
 
 def _per(n: float, base: float, unit: float) -> float:
@@ -96,7 +97,7 @@ def broken_order(m: Measures) -> float:
 def short_clauses(m: Measures) -> float:
     """One-character clauses between marks, per 100 clauses (`，的，`: cut columns,
     misread glyphs)."""
-    return _per(int(m.counts["short_clause"].sum()), max(int(m.counts["clauses"].sum()), 1), 100.0)
+    return _per(int(m.counts["short_clause"].sum()), max(int(m.counts["clauses"].sum()), CLAUSE_FLOOR), 100.0)
 
 
 def spacing(m: Measures) -> float:
