@@ -295,19 +295,34 @@ def test_generated_damage_tracks_score(shared_dir, pipe):
     assert rho <= -0.85, pts
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 open: after the new OCR layout the score ranks the 20 default "
-                   "real runs at Spearman -0.576 (weights fitted to the previous day's OCR errors); target -0.8")
-def test_real_runs_track_score(shared_dir):
-    """Our own output on the real pages (both engines, the default config) and the two
-    PDFs: read from the OCR cache (/tmp/quality-cache, `make calibrate` fills it);
-    skipped when the cache is cold, because OCR takes minutes."""
+def _real_points(shared_dir):
+    """The real runs' (page, variant, held out, CER, score), read from the OCR cache
+    (/tmp/quality-cache, `make calibrate` fills it); skipped when the cache is cold,
+    because OCR takes minutes."""
     from benchmarks.calibrate import real_points
     from benchmarks.real_runs import DEFAULT_CACHE, collect, inputs
 
     runs = collect(shared_dir, DEFAULT_CACHE, make=False)
     if len(runs) < len(inputs(shared_dir)):
         pytest.skip(f"{len(runs)} of {len(inputs(shared_dir))} real runs cached; run make calibrate")
-    pts = [p for p in real_points(shared_dir) if not p[1].endswith("-nolayout")]  # the default config + PDFs
+    return real_points(shared_dir)
+
+
+def test_real_runs_read_across_the_gutter_score_low(shared_dir):
+    """All real runs, our layout and the engine's own (which reads across column gutters,
+    CER 0.8-0.96): the score ranks them by the damage left."""
+    pts = _real_points(shared_dir)
+    rho = spearman([p[3] for p in pts], [p[4] for p in pts])
+    assert rho <= -0.8, sorted((p[3], p[4], p[1]) for p in pts)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: over the 20 default real runs Spearman is -0.79 (tuning part "
+                   "-0.87, held-out pages -0.77, out-of-fold refit -0.73); target -0.8: a page whose text is simply "
+                   "missing reads clean")
+def test_real_runs_track_score(shared_dir):
+    """Our own output on the real pages (both engines, the default config) and the two
+    PDFs (see `_real_points`)."""
+    pts = [p for p in _real_points(shared_dir) if not p[1].endswith("-nolayout")]  # the default config + PDFs
     rho = spearman([p[3] for p in pts], [p[4] for p in pts])
     assert rho <= -0.8, sorted((p[3], p[4], p[1]) for p in pts)
 
