@@ -95,8 +95,8 @@ def broken_order(m: Measures) -> float:
 
 
 def short_clauses(m: Measures) -> float:
-    """One-character clauses between marks, per 100 clauses (`，的，`: cut columns,
-    misread glyphs)."""
+    """One-character clauses between marks, per 100 clauses counted over at least
+    CLAUSE_FLOOR (`，的，`: cut columns, misread glyphs)."""
     return _per(int(m.counts["short_clause"].sum()), max(int(m.counts["clauses"].sum()), CLAUSE_FLOOR), 100.0)
 
 

@@ -30,6 +30,8 @@ MESSAGES = {
     "residue": "extraction residue: (cid:N) codes, private-use glyphs, U+FFFD or mojibake",
     "debris": "a lone character or figure on its own line (page number, table cell, stray glyph)",
     "broken-order": "paragraph breaks off mid-clause: its sentence resumes elsewhere or was lost",
+    "table-debris": "table cells glued across rows or tables, or a chart axis read as text",
+    "stray-marks": "OCR junk inside Chinese text (a bar, @, or one or two Latin letters between characters)",
     "truncated": "the document ends mid-sentence: it may be truncated",
     "low-ocr-confidence": "OCR confidence is low",
     "below-min-score": "quality score below the configured minimum",
