@@ -28,25 +28,26 @@ DEFAULTS: dict[str, Any] = {
     "layout_stages": ["vertical_headline", "fragments", "column_spaces", "paragraphs"],
     "repair_stages": ["punctuation"],
     "paragraph_fluency": [-6.0, -7.0],  # paragraph fluency: no points off at -6.0, the full "garbled" points at -7.0
-    # maximum points each component can take off the document score, in four tiers: 4-8 for
+    # maximum points each component can take off the document score, in tiers: 2-8 for
     # signs that move with the genre or the page cut (fluency, truncation), 12-20 for signs
-    # of a few damaged characters, 30-40 for damage a reader cannot read past (junk, symbol
-    # soup, run-together sentences, fragment lines). Set by `make calibrate`'s procedure
-    # (benchmarks/calibrate.py, docs/quality-score.md) on the real runs' tuning part and
-    # generated damage, out-of-fold by page, rounded to the tiers.
+    # of a few damaged characters, 30-40 for damage a reader cannot read past (junk marks,
+    # symbol soup, run-together sentences, fragment lines); text no reader can use (residue,
+    # table debris) costs one point per 1 % of the text, up to 60. Chosen by a search over
+    # the tiers on the real runs' tuning part and generated damage (docs/quality-score.md,
+    # "Calibration"); `make calibrate` checks them.
     "weights": {
         "fluency": 8,
         "garbled": 4,
         "cjk_share": 40,
         "misreads": 12,
-        "residue": 30,
+        "residue": 60,
         "fragments": 40,
         "broken_order": 15,
         "short_clauses": 30,
         "spacing": 8,
         "punctuation": 8,
         "unbalanced": 20,
-        "table_debris": 30,
+        "table_debris": 60,
         "stray_marks": 30,
         "dropped_chars": 8,
         "run_on": 40,
@@ -60,14 +61,14 @@ DEFAULTS: dict[str, Any] = {
         "garbled": [0.0, 0.2],  # share of CJK chars in garbled prose paragraphs
         "cjk_share": [0.4, 0.1],  # CJK / non-space chars: symbol soup only (a table-heavy report has 0.5)
         "misreads": [0.2, 1.5],  # improbable characters per 100 CJK chars (prose, not list items)
-        "residue": [0.0, 0.3],  # (cid:N), private-use, U+FFFD, mojibake per non-space char
+        "residue": [0.0, 0.6],  # (cid:N), private-use, U+FFFD, mojibake per non-space char: 1 point per 1 %
         "fragments": [0.05, 0.25],  # fragment and debris lines per paragraph
         "broken_order": [0.0, 6.0],  # paragraphs breaking off mid-clause, not continued next, per 1,000 CJK chars
         "short_clauses": [0.5, 5.0],  # one-character clauses per 100 clauses
         "spacing": [0.5, 10.0],  # per 1,000 CJK chars
         "punctuation": [0.5, 10.0],  # per 1,000 CJK chars
         "unbalanced": [0.1, 2.0],  # paragraphs with unpaired quotes or brackets per 1,000 CJK chars
-        "table_debris": [0.0, 0.3],  # share of non-space chars in glued table cells and chart axes
+        "table_debris": [0.0, 0.6],  # share of non-space chars in glued table cells and chart axes: 1 point per 1 %
         "stray_marks": [0.0, 10.0],  # OCR junk marks (| @ and 1-2 Latin letters wedged in Chinese) per 1,000 CJK chars
         "dropped_chars": [0.0, 5.0],  # per 10,000 CJK chars
         "run_on": [2.0, 10.0],  # per 10,000 CJK chars
