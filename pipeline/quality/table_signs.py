@@ -27,9 +27,11 @@ import numpy as np
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 _FIGURE_CHARS = re.compile(r"[\d.,%％+\-–—/()（）:：×*#|~]")
-# two or more figures (with their signs) and then straight into a Chinese label
+# a run of figures separated by spaces (each figure matches one way, so the run is found
+# in linear time however long a row of figures is); glued when a Chinese label follows
 _LABEL = re.compile(rf"[{_CJK}]")
-GLUED_ROW = re.compile(rf"(?:\d[\d,.]*%?[ \t]+)+-?\d[\d,.]*%?(?=[{_CJK}（(])")
+FIGURE_RUN = re.compile(r"-?\d[\d,.]*%?(?:[ \t]+-?\d[\d,.]*%?)+")
+_NEXT_LABEL = re.compile(rf"[{_CJK}（(]")
 STRAY = re.compile(
     rf"(?<=[{_CJK}])[|@\\^_]|[|@\\^_](?=[{_CJK}])"
     rf"|(?:(?<=[{_CJK}])|^)(?=[A-Za-z]?[a-z])[A-Za-z]{{1,2}}(?=[{_CJK}])"
@@ -41,7 +43,9 @@ def table_chars(p: str) -> int:
     s = "".join(p.split())
     if "%%" in s and len(_FIGURE_CHARS.findall(s)) >= 0.5 * len(s):
         return len(s)  # a chart axis read as text
-    for m in GLUED_ROW.finditer(p):
+    for m in FIGURE_RUN.finditer(p):
+        if not _NEXT_LABEL.match(p, m.end()):
+            continue
         # cells, not a number split by a space (`1 9 9 3年`, `19 48年`, `51 60元`): three or
         # more figures of two or more characters, or two with a decimal point, comma or %
         figures = [n for n in _NUMBER.findall(m.group()) if len(n) >= 2]
