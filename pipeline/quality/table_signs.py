@@ -27,10 +27,11 @@ import numpy as np
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 _FIGURE_CHARS = re.compile(r"[\d.,%％+\-–—/()（）:：×*#|~]")
-# a run of figures separated by spaces (each figure matches one way, so the run is found
-# in linear time however long a row of figures is); glued when a Chinese label follows
+# a run of figures separated by spaces, starting at a figure's start, each figure taken
+# whole (possessive): found in linear time however long a row or a run of digits and dots
+# is; glued when a Chinese label follows
 _LABEL = re.compile(rf"[{_CJK}]")
-FIGURE_RUN = re.compile(r"-?\d[\d,.]*%?(?:[ \t]+-?\d[\d,.]*%?)+")
+FIGURE_RUN = re.compile(r"(?<![\d,.])-?\d[\d,.]*+%?(?:[ \t]+-?\d[\d,.]*+%?)+")  # possessive: no backtracking
 _NEXT_LABEL = re.compile(rf"[{_CJK}（(]")
 STRAY = re.compile(
     rf"(?<=[{_CJK}])[|@\\^_]|[|@\\^_](?=[{_CJK}])"
