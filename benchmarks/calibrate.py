@@ -8,8 +8,9 @@ Prints, and checks:
    engines, with and without our layout analysis) and the 2 real PDFs
    (`real_runs.py`, cached in /tmp/quality-cache); Spearman(CER of the output
    against the ground truth, score) <= -0.8 over the default config's runs (both
-   engines, our layout) and the PDFs; printed apart: all runs, and the held-out
-   pages (never looked at while tuning);
+   engines, our layout) and the PDFs; printed apart: all runs, the held-out pages
+   (their texts never looked at while tuning), and the figure with each page left
+   out in turn;
 4. degraded-but-real: the real pages' ground truth with columns interleaved, lines
    shuffled, wraps, mojibake, misreadings, lost characters, debris
    (`degrade_real.py`), cleaned; Spearman printed apart;
@@ -170,6 +171,12 @@ def _rho(pts: list, x: int, y: int) -> float:
     return spearman([p[x] for p in pts], [p[y] for p in pts])
 
 
+def leave_one_page_out(pts: list) -> dict[str, float]:
+    """Spearman(CER, score) of the real runs `pts` ((page, variant, held, CER, score))
+    with each page's runs left out in turn: no single page carries the figure."""
+    return {name: _rho([p for p in pts if p[0] != name], 3, 4) for name in sorted({p[0] for p in pts})}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -226,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  held out (H, {len(held)} runs): {_rho(held, 3, 4):.3f};"
           f" of them with the default config: {_rho([p for p in held if p in default], 3, 4):.3f}")
     print(f"  all {len(real)} runs, our layout and the engine's own: {_rho(real, 3, 4):.3f}")
+    lopo = leave_one_page_out(default)
+    print(f"  leave one page out (the default config's runs of the other pages), {len(lopo)} pages:"
+          f" worst {max(lopo.values()):.3f}, mean {np.mean(list(lopo.values())):.3f}")
     rho = _rho(default, 3, 4)
     print(f"  the default config (both engines, our layout) + the 2 PDFs, {len(default)} runs:"
           f" Spearman = {rho:.3f} -> {verdict(rho <= -0.8)}")

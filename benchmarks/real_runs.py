@@ -52,11 +52,15 @@ class Run:
     held_out: bool
 
 
+# HTML table markup in a reference (`<table><tr><td>...`): markup, not reading text
+_HTML_TAG = re.compile(r"</?(?:table|thead|tbody|tr|td|th|br)\b[^>]*>", re.I)
+
+
 def strip_markdown(md: str) -> str:
     """The reading text of a reference .md: headings, emphasis, table rules and pipes,
-    LaTeX commands, braces and dollar signs taken out."""
+    HTML table tags, LaTeX commands, braces and dollar signs taken out."""
     out = []
-    for line in md.splitlines():
+    for line in _HTML_TAG.sub(" ", md).splitlines():
         if re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line) and "-" in line:
             continue  # a table rule | :--- | ---: |
         line = re.sub(r"^\s*(#+|[-*+]\s|>)\s*", "", line)
@@ -67,6 +71,20 @@ def strip_markdown(md: str) -> str:
         line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)
         out.append(line)
     return "\n".join(out)
+
+
+def _math(m: re.Match[str]) -> str:
+    inner = re.sub(r"\\textcircled\{(\d+)\}", r"\1", m.group(1))
+    return re.sub(r"\\[A-Za-z]+|[\^{}_\s]", "", inner)
+
+
+def page_reference(gt: str) -> str:
+    """The reading text of a page's `.all.gt.txt`: the annotation writes circled figures,
+    footnote marks and units in LaTeX (`$ \\textcircled{1} $`, `$ ^{1} $`, `$ km^{2} $`)
+    and keeps tab escapes (`\\t`, `/t`); those are markup (a circled 1 and a superscript
+    2 read as 1 and 2 after NFKC)."""
+    gt = re.sub(r"\$([^$\n]{1,80})\$", _math, gt)
+    return re.sub(r"\\t|(?<![A-Za-z0-9])/t", "", gt)
 
 
 
@@ -95,7 +113,7 @@ def inputs(shared: Path) -> list[tuple[str, Path, str, dict, str]]:
     pages = shared / "corpus" / "real-pages"
     for img in sorted(pages.glob("*.jpg")):
         name = img.stem
-        ref = (pages / f"{name}.all.gt.txt").read_text(encoding="utf-8")
+        ref = page_reference((pages / f"{name}.all.gt.txt").read_text(encoding="utf-8"))
         for eng in ENGINES:
             for lay in LAYOUTS:
                 variant = eng + ("" if lay else "-nolayout")

@@ -185,6 +185,40 @@ def test_broken_book_title_pairs_and_missing_start():
     assert score_text("，全面落实各项任务。\n")["components"]["missing_start"]["value"] == 1.0
 
 
+def test_table_debris_glued_cells_and_chart_axes_not_a_table_read_right():
+    """Two tables read side by side glue one row's figures to the next row's label; a
+    chart axis read as text leaves `338600%%`. A row read right is no debris, nor a
+    spaced year in a national report (`1 9 9 3年`)."""
+    glued = "每股收益1.07 2.91 4.43 5.77营业成本1,038 2,394 3,236 3,567"
+    assert counts(glued)["table"] == len(glued.replace(" ", ""))
+    assert counts("338600%%\n\n334200%%")["table"] == 16
+    for ok in ("第一组105~126 120~146 112~160", "绝对涨幅（%）7.18 32.88 80.86", "本届政府从1 9 9 3年3月就职。", CLEAN):
+        assert counts(ok)["table"] == 0, ok
+
+
+def test_stray_marks_in_chinese_but_not_abbreviations_or_units():
+    assert counts("Te着眼睛长着腿\n\n|要《路鼓，火烧战船\n\n一lz一妈")["stray"] == 3
+    assert counts("A股市场以上证综指为基准，GDP增长5%，株高163cm的植株，5G基站。")["stray"] == 0
+
+
+def test_list_items_are_not_read_for_misreads():
+    """A word list (a textbook's vocabulary drill) is no sentence: its characters need not
+    follow one another, so they are no misreads."""
+    q = score_text("一、生字复习\n\n毡犊眺驰\n\n爵哈吆畜\n\n仪眺骏驰辽绵凳吆\n\n二、会用\n")
+    assert q["components"]["misreads"]["value"] == 0.0
+
+
+def test_rates_per_character_not_per_paragraph():
+    """One unpaired quote costs the same whether the text around it was read into one long
+    paragraph or forty short ones (a page read line by line is not penalised more than a
+    page read across its columns into long paragraphs, nor less)."""
+    bad = "他说：“我们要坚持高质量发展，推进各项工作落地见效。"
+    long_para = bad + "\n\n" + CLEAN * 40 + "\n"
+    many = bad + "\n\n" + "\n\n".join([CLEAN] * 40) + "\n"
+    a, b = score_text(long_para)["components"], score_text(many)["components"]
+    assert a["unbalanced"]["value"] == b["unbalanced"]["value"] > 0
+
+
 # -- one score for one text, whatever the command (issue 17) ------------------------
 def test_same_output_text_same_score_from_run_clean_check_and_jsonl(tmp_path, seeds_dir):
     """Kaihua cleaned from raw scored 60.7 in `run` and 93.2 when the same output was
@@ -261,19 +295,34 @@ def test_generated_damage_tracks_score(shared_dir, pipe):
     assert rho <= -0.85, pts
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 open: after the new OCR layout the score ranks the 20 default "
-                   "real runs at Spearman -0.576 (weights fitted to the previous day's OCR errors); target -0.8")
-def test_real_runs_track_score(shared_dir):
-    """Our own output on the real pages (both engines, the default config) and the two
-    PDFs: read from the OCR cache (/tmp/quality-cache, `make calibrate` fills it);
-    skipped when the cache is cold, because OCR takes minutes."""
+def _real_points(shared_dir):
+    """The real runs' (page, variant, held out, CER, score), read from the OCR cache
+    (/tmp/quality-cache, `make calibrate` fills it); skipped when the cache is cold,
+    because OCR takes minutes."""
     from benchmarks.calibrate import real_points
     from benchmarks.real_runs import DEFAULT_CACHE, collect, inputs
 
     runs = collect(shared_dir, DEFAULT_CACHE, make=False)
     if len(runs) < len(inputs(shared_dir)):
         pytest.skip(f"{len(runs)} of {len(inputs(shared_dir))} real runs cached; run make calibrate")
-    pts = [p for p in real_points(shared_dir) if not p[1].endswith("-nolayout")]  # the default config + PDFs
+    return real_points(shared_dir)
+
+
+def test_real_runs_read_across_the_gutter_score_low(shared_dir):
+    """All real runs, our layout and the engine's own (which reads across column gutters,
+    CER 0.8-0.96): the score ranks them by the damage left."""
+    pts = _real_points(shared_dir)
+    rho = spearman([p[3] for p in pts], [p[4] for p in pts])
+    assert rho <= -0.8, sorted((p[3], p[4], p[1]) for p in pts)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17: over the 20 default real runs Spearman is -0.79 (tuning part "
+                   "-0.87, held-out pages -0.77, out-of-fold refit -0.72); target -0.8: a page whose text is simply "
+                   "missing reads clean")
+def test_real_runs_track_score(shared_dir):
+    """Our own output on the real pages (both engines, the default config) and the two
+    PDFs (see `_real_points`)."""
+    pts = [p for p in _real_points(shared_dir) if not p[1].endswith("-nolayout")]  # the default config + PDFs
     rho = spearman([p[3] for p in pts], [p[4] for p in pts])
     assert rho <= -0.8, sorted((p[3], p[4], p[1]) for p in pts)
 

@@ -1,10 +1,11 @@
 """Quality scoring: a 0-100 score per document and paragraph that tracks real damage.
 
 `score_document(doc, text, cfg)` scores the clean text alone (`score.score_text`:
-garble-model fluency of prose (verse is judged by its structure), CJK share,
-extraction residue, fragment and debris lines, paragraphs that break off
-mid-clause, one-character clauses, leftover spacing/punctuation, unbalanced
-pairs, signs of lost characters, run-on sentences, truncation), turns each into
+garble-model fluency of prose (verse is judged by its structure, word lists are
+not read as sentences), symbol soup, extraction residue, table debris (glued
+cells, chart axes), stray OCR marks, fragment and debris lines, paragraphs that
+break off mid-clause, one-character clauses, leftover spacing/punctuation,
+unbalanced pairs, signs of lost characters, run-on sentences, truncation), turns each into
 points off with the ramps below, and raises a flag for every problem a person
 should look at. What the stages repaired (duplicates and garble removed, layout
 and punctuation repairs, stage flags, OCR confidence) is reported apart as

@@ -29,6 +29,7 @@ def ramp(value: float | None, ok: float, bad: float) -> float:
 
 RATE_FLOOR = 500  # rates per 1,000 CJK chars are taken over at least this many: a
 # three-line snippet with one repaired comma is not "300 repairs per 1,000"
+CLAUSE_FLOOR = 100  # likewise clauses: one `放！` on a short page is not 2 per 100 clauses
 
 
 def _per(n: float, base: float, unit: float) -> float:
@@ -65,8 +66,9 @@ def cjk_share(m: Measures) -> float | None:
 
 def misreads(m: Measures) -> float:
     """Improbable characters (`measure.dip_positions`) per 100 CJK characters of prose:
-    misread glyphs and out-of-order seams."""
-    prose = _prose(m)
+    misread glyphs and out-of-order seams. A list item (`table_signs.is_list_item`: a
+    word list, a heading) is no sentence: its characters need not follow one another."""
+    prose = _prose(m) & (m.counts["list_item"] == 0)
     return _per(int(m.counts["dips"][prose].sum()), max(int(m.cjk[prose].sum()), RATE_FLOOR // 5), 100.0)
 
 
@@ -76,7 +78,7 @@ def residue(m: Measures) -> float:
 
 
 def fragments(m: Measures) -> float:
-    """Fragment lines (one to three characters, no marks) and debris lines (a lone
+    """Fragment lines (one or two characters, no marks) and debris lines (a lone
     character, a bare figure, a row of figures: page numbers and table cells), per
     paragraph; verse titles are no fragments."""
     frag = (m.counts["fragment"] > 0) & _prose(m)
@@ -85,15 +87,17 @@ def fragments(m: Measures) -> float:
 
 
 def broken_order(m: Measures) -> float:
-    """Body paragraphs that stop mid-clause, per paragraph: the sentence resumes on a
-    later line (a column read across its gutter) or its rest is lost."""
-    return _per(int((m.counts["broken_end"] > 0).sum()), max(len(m), 1), 1.0)
+    """Body paragraphs that stop mid-clause, per 1,000 CJK chars: the sentence resumes on
+    a later line (a column read across its gutter) or its rest is lost. Per character,
+    not per paragraph: a page read into a few long paragraphs has as many seams as one
+    read line by line."""
+    return _rate(int((m.counts["broken_end"] > 0).sum()), m.cjk, 1000)
 
 
 def short_clauses(m: Measures) -> float:
-    """One-character clauses between marks, per 100 clauses (`，的，`: cut columns,
-    misread glyphs)."""
-    return _per(int(m.counts["short_clause"].sum()), max(int(m.counts["clauses"].sum()), 1), 100.0)
+    """One-character clauses between marks, per 100 clauses counted over at least
+    CLAUSE_FLOOR (`，的，`: cut columns, misread glyphs)."""
+    return _per(int(m.counts["short_clause"].sum()), max(int(m.counts["clauses"].sum()), CLAUSE_FLOOR), 100.0)
 
 
 def spacing(m: Measures) -> float:
@@ -107,9 +111,23 @@ def punctuation(m: Measures) -> float:
 
 
 def unbalanced(m: Measures) -> float:
-    """Share of paragraphs whose quotes or brackets (“” 《》 （） ...) do not pair up."""
+    """Paragraphs whose quotes or brackets (“” 《》 （） ...) do not pair up, per 1,000 CJK
+    characters: a misread or lost mark is one character, wherever it falls, so a long
+    paragraph with one such mark is not half the text of a page gone bad."""
     bad = (m.counts["quote"] > 0) | (m.counts["bracket"] > 0)
-    return _per(bad.sum(), max(len(m), 1), 1.0)
+    return _rate(bad.sum(), m.cjk, 1000)
+
+
+def table_debris(m: Measures) -> float:
+    """Share of the non-space characters in table debris (`table_signs`): rows of figures
+    and cells glued across rows, whose figures no reader can match to their labels."""
+    return _per(int(m.counts["table"].sum()), max(int(m.nonws.sum()), 1), 1.0)
+
+
+def stray_marks(m: Measures) -> float:
+    """OCR junk inside Chinese text (`table_signs`: `|` `@` next to a character, one or two
+    Latin letters wedged between characters), per 1,000 CJK chars."""
+    return _rate(m.counts["stray"].sum(), m.cjk, 1000)
 
 
 def dropped_chars(m: Measures) -> float:
@@ -123,8 +141,9 @@ def run_on(m: Measures) -> float:
 
 
 def unterminated(m: Measures) -> float:
-    """Share of body paragraphs that stop mid-sentence (lost punctuation or a bad join)."""
-    return _per(m.counts["unterminated"].sum(), max(len(m), 1), 1.0)
+    """Body paragraphs that stop mid-sentence (lost punctuation or a bad join), per
+    1,000 CJK chars."""
+    return _rate(m.counts["unterminated"].sum(), m.cjk, 1000)
 
 
 def truncation(m: Measures) -> float:
@@ -158,6 +177,8 @@ def measure_all(m: Measures, cfg: dict[str, Any]) -> dict[str, float | None]:
         "spacing": spacing(m),
         "punctuation": punctuation(m),
         "unbalanced": unbalanced(m),
+        "table_debris": table_debris(m),
+        "stray_marks": stray_marks(m),
         "dropped_chars": dropped_chars(m),
         "run_on": run_on(m),
         "unterminated": unterminated(m),

@@ -19,6 +19,7 @@ import numpy as np
 from ..text.cjk import CJK_PUNCT
 from ..text.cjk import HAN_BMP as CJK_RANGE
 from ..text.cjk import is_han_array as is_cjk_array
+from .table_signs import table_counts
 from .text_signs import sign_counts
 
 CJK = CJK_RANGE
@@ -306,8 +307,9 @@ def _measure(text: str, known: dict[str, tuple[int, float]] | None = None) -> Me
     # the checks run on the few that could be either
     open_ended = [i for i, p in enumerate(paras) if len(p) >= 30 and p[-1] not in TERMINAL]
     counts["unterminated"] = _flag_some(paras, open_ended, unterminated)
-    counts["fragment"] = _flag_some(paras, [i for i, p in enumerate(paras) if len(p) <= 3], fragment)
+    counts["fragment"] = _flag_some(paras, [i for i, p in enumerate(paras) if len(p) <= 2], fragment)
     counts.update(sign_counts(text, paras))
+    counts.update(table_counts(text, paras))
     n_cjk = _per_line_bits(f, _CJK, edges[:-1], n_lines)
     return Measures(paras, keep + 1, nonws[keep], n_cjk[keep], np.round(flu, 4), counts)
 
@@ -328,8 +330,9 @@ def unterminated(p: str) -> int:
 
 
 def fragment(p: str) -> int:
-    """1 for a line of one to three characters with no punctuation: a layout fragment."""
-    if len(p) > 3 or _INNER_PUNCT.search(p) or p.endswith(("：", ":")) or _NUMERAL.match(p):
+    """1 for a line of one or two characters with no punctuation: a layout fragment (a
+    three-character line is most often a name or a term on its own: 倪正洋, 美人蕉)."""
+    if len(p) > 2 or _INNER_PUNCT.search(p) or p.endswith(("：", ":")) or _NUMERAL.match(p):
         return 0
     return 1
 

@@ -28,6 +28,8 @@ COUNTED = (
     ("residue", "residue", "residue"),
     ("debris", "debris", "fragment"),
     ("broken-order", "broken_end", "broken"),
+    ("table-debris", "table", "fragment"),
+    ("stray-marks", "stray", "anomaly"),
 )
 
 
@@ -52,6 +54,8 @@ def paragraph_scores(m: Measures, cfg: dict[str, Any]) -> tuple[np.ndarray, list
         c = m.counts[key]
         if key == "fragment":
             c = c * (m.counts["verse"] == 0) * (m.counts["debris"] == 0)  # a verse title; debris counted once
+        elif key == "table":
+            c = (c > 0).astype(np.int64)  # characters counted: one issue per paragraph
         pen += np.minimum(c, 3) * pts[weight]
         for i in np.flatnonzero(c).tolist():
             issues[i].append(name)

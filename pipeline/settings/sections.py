@@ -42,24 +42,31 @@ class OutputSettings(Settings):
 
 
 class QualityWeights(Settings):
-    """Maximum points each component can take off the document score (set by `make calibrate`
-    on real page runs and generated damage, rounded: docs/quality-score.md)."""
+    """Maximum points each component can take off the document score, in tiers: 2-8 for signs
+    that move with the genre or the page cut (fluency, truncation), 12-20 for signs of a few
+    damaged characters, 30-40 for damage a reader cannot read past (junk marks, symbol soup,
+    run-together sentences, fragment lines); text no reader can use (residue, table debris)
+    costs one point per 1 % of the text, up to 60. Chosen by a search over the tiers on the
+    real runs' tuning part and generated damage (docs/quality-score.md, "Calibration");
+    `make calibrate` checks them."""
 
-    fluency: Number = 2
-    garbled: Number = 6
-    cjk_share: Number = 30
-    misreads: Number = 20
-    residue: Number = 30
-    fragments: Number = 15
-    broken_order: Number = 20
-    short_clauses: Number = 10
+    fluency: Number = 8
+    garbled: Number = 4
+    cjk_share: Number = 40
+    misreads: Number = 12
+    residue: Number = 60
+    fragments: Number = 40
+    broken_order: Number = 15
+    short_clauses: Number = 30
     spacing: Number = 8
     punctuation: Number = 8
     unbalanced: Number = 20
-    dropped_chars: Number = 10
+    table_debris: Number = 60
+    stray_marks: Number = 30
+    dropped_chars: Number = 8
     run_on: Number = 40
-    unterminated: Number = 6
-    truncation: Number = 4
+    unterminated: Number = 8
+    truncation: Number = 2
     missing_start: Number = 4
 
 
@@ -70,30 +77,34 @@ class QualityRanges(Settings):
     """Mean log-prob per CJK character (prose paragraphs)."""
     garbled: Pair = [0.0, 0.2]
     """Share of CJK characters in garbled prose paragraphs."""
-    cjk_share: Pair = [0.6, 0.3]
-    """CJK / non-space characters."""
+    cjk_share: Pair = [0.4, 0.1]
+    """CJK / non-space characters: symbol soup only (a table-heavy report has 0.5)."""
     misreads: Pair = [0.2, 1.5]
-    """Improbable characters per 100 CJK characters (prose)."""
-    residue: Pair = [0.0, 0.3]
-    """(cid:N), private-use, U+FFFD, mojibake per non-space character."""
+    """Improbable characters per 100 CJK characters (prose, not list items)."""
+    residue: Pair = [0.0, 0.6]
+    """(cid:N), private-use, U+FFFD, mojibake per non-space character: 1 point per 1 %."""
     fragments: Pair = [0.05, 0.25]
     """Fragment and debris lines per paragraph."""
-    broken_order: Pair = [0.0, 0.6]
-    """Paragraphs breaking off mid-clause, not continued next, per paragraph."""
+    broken_order: Pair = [0.0, 6.0]
+    """Paragraphs breaking off mid-clause, not continued next, per 1,000 CJK characters."""
     short_clauses: Pair = [0.5, 5.0]
     """One-character clauses per 100 clauses."""
     spacing: Pair = [0.5, 10.0]
     """Per 1,000 CJK characters."""
     punctuation: Pair = [0.5, 10.0]
     """Per 1,000 CJK characters."""
-    unbalanced: Pair = [0.01, 0.3]
-    """Share of paragraphs with unpaired quotes or brackets."""
+    unbalanced: Pair = [0.1, 2.0]
+    """Paragraphs with unpaired quotes or brackets per 1,000 CJK characters."""
+    table_debris: Pair = [0.0, 0.6]
+    """Share of non-space characters in glued table cells and chart axes: 1 point per 1 %."""
+    stray_marks: Pair = [0.0, 10.0]
+    """OCR junk marks (| @ and 1-2 Latin letters wedged in Chinese) per 1,000 CJK characters."""
     dropped_chars: Pair = [0.0, 5.0]
     """Per 10,000 CJK characters."""
     run_on: Pair = [2.0, 10.0]
     """Per 10,000 CJK characters."""
-    unterminated: Pair = [0.05, 0.3]
-    """Share of paragraphs."""
+    unterminated: Pair = [0.5, 10.0]
+    """Body paragraphs without a closing mark per 1,000 CJK characters."""
     truncation: Pair = [0.0, 1.0]
     """1 when the text ends mid-sentence."""
     missing_start: Pair = [0.0, 1.0]
