@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .document import Document, nonws_len
+from .services import services as shared_services
 
 if TYPE_CHECKING:
     from .services import Services
@@ -104,9 +105,7 @@ class Context(Mapping[str, Any]):
         log: ChangeLog | None = None,
     ):
         if services is None:
-            from .services import services as _services
-
-            services = _services()
+            services = shared_services()
         self.doc = doc
         self.stage = stage
         self.settings = settings

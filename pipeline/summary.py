@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from .batch import BatchResult
 from .report import record_fields
+from .text.display import one_line
 
 MAX_ROWS = 60
 WIDTH = 80  # the table's width when stdout is not a terminal
@@ -177,7 +178,6 @@ def print_summary(res: BatchResult, min_score: float | None = None, file: Any = 
     from rich.markup import escape
     from rich.table import Table
 
-    from .cli import one_line  # file names may hold escape sequences: never raw to a terminal
 
     out = file or sys.stdout
     width = width or _width(out)

@@ -26,6 +26,7 @@ import sys
 from .. import __version__
 from ..config import Config
 from ..errors import OcrcleanError
+from ..text.display import one_line  # noqa: F401 (public here too: cli.one_line)
 
 EXIT_OK, EXIT_BELOW, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("run", "clean", "check", "jsonl", "config", "completion")
@@ -35,12 +36,6 @@ log = logging.getLogger("pipeline.cli")
 # arguments here so that building the parser (every --help) does not import shtab
 FILE = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f"}
 DIRECTORY = {"bash": "_shtab_compgen_dirs", "zsh": "_files -/", "tcsh": "d"}
-
-
-def one_line(msg: str) -> str:
-    """`msg` on one line and inert on a terminal: control characters (a newline or an
-    escape sequence in a file name; C0, DEL and C1) shown escaped."""
-    return "".join(repr(c)[1:-1] if c < " " or "\x7f" <= c <= "\x9f" else c for c in msg)
 
 
 def error(msg: str) -> None:

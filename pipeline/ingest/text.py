@@ -28,6 +28,7 @@ from ..document import Document
 from ..errors import InputError
 from ..readlimit import read_limited
 from ..text.cjk import is_uro
+from ..text.simplified import to_simplified
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -122,7 +123,6 @@ def _big5_reading(data: bytes, gb: str) -> tuple[str, str] | None:
     else:
         return None
     from ..garble import MIN_CJK, char_logp
-    from ..stages.t2s import to_simplified
 
     # both readings scored in simplified characters: the model's dictionary is simplified
     lp5, lpgb = (char_logp(to_simplified(t[:_FLUENCY_SAMPLE]))[1] for t in (text, gb))

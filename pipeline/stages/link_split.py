@@ -44,7 +44,7 @@ from ..document import Document, Line
 from ..settings import Number, Settings
 from ..text.cjk import HAN_SPAN
 from ..text.join import WRAP, join
-from .t2s import to_simplified
+from ..text.simplified import to_simplified
 
 OPENERS = "《“「『（(〈‘【"
 CLOSERS = "》”」』）)〉’】"

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 
 from ..text.cjk import HAN_BMP
+from ..text.simplified import to_simplified
 from .link_split import unclosed
 
 _HEADING_LIKE = re.compile(
@@ -92,8 +93,6 @@ def _head_keys(texts: list[str], max_chars: int) -> dict[int, str]:
         if 2 <= len(key) <= max_chars:
             keys[k] = key.translate(_FOLD_MARKS) if _HALF_MARKS.search(key) else key
     if keys:
-        from .t2s import to_simplified
-
         keys = dict(zip(keys, to_simplified("\n".join(keys.values())).split("\n"), strict=True))
     return keys
 

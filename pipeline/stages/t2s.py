@@ -7,30 +7,15 @@ one call (tens of MB/s); lines are compared only when something changed.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 
 from ..document import Document
 from ..registry import stage
 from ..settings import Settings
+from ..text.simplified import converter, to_simplified  # noqa: F401 (public here too)
 from ..textops import count_changes
 
 NAME = "t2s"
-
-
-@lru_cache(maxsize=4)
-def converter(config: str = "t2s"):
-    """An OpenCC converter; the official binding accepts 't2s' (older ones 't2s.json')."""
-    import opencc
-
-    try:
-        return opencc.OpenCC(config)
-    except Exception:  # pragma: no cover - older bindings want the .json name
-        return opencc.OpenCC(config + ".json")
-
-
-def to_simplified(text: str, config: str = "t2s") -> str:
-    return converter(config).convert(text)
 
 
 class T2sSettings(Settings):
