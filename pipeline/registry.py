@@ -52,21 +52,6 @@ class StageSpec:
     rules: Rules | None = None
 
 
-# Order relations of stages whose modules others are reworking now (issue 19): they move
-# into those stages' `@stage(after=..., requires=...)` with the rework. "*": every other stage.
-PENDING_RELATIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    # boilerplate reads markup's joined-text rules when markup ran (`clean_joined`)
-    "boilerplate": {"after": ("markup",)},
-    # paragraphs re-applies the line rules of these stages to the lines it joins (Seams):
-    # only the stages that ran before it; tiny lines and headline rows must be settled first
-    "paragraphs": {
-        "after": ("unicode_hygiene", "markup", "boilerplate", "vertical_headline", "fragments",
-                  "interleaved_copies", "column_spaces"),
-    },
-    # dedupe compares paragraphs as the output will have them: it runs last
-    "dedupe": {"after": ("*",)},
-}
-
 _STAGES: dict[str, StageSpec] = {}
 
 
@@ -86,7 +71,6 @@ def stage(
     (it is given a context of its own then)."""
     if settings is not None and defaults is not None:
         raise TypeError(f"stage {name!r}: give settings= or defaults=, not both")
-    pending = PENDING_RELATIONS.get(name, {})
 
     def deco(fn: Callable[..., Document]) -> Callable[..., Document]:
         @functools.wraps(fn)
@@ -96,7 +80,7 @@ def stage(
         model = settings or model_from_defaults(name, dict(defaults or {}))
         _STAGES[name] = StageSpec(
             name, apply, model().model_dump(), (fn.__doc__ or "").strip(), warm, model,
-            tuple(after) or pending.get("after", ()), tuple(requires) or pending.get("requires", ()), rules,
+            tuple(after), tuple(requires), rules,
         )
         return apply
 

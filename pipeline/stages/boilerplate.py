@@ -348,6 +348,7 @@ RULES = Rules(line=_reapply, lines=_recheck, joins=_rejoin)
         "site_chrome_edge": 40,  # non-blank lines a `head`/`tail` rule looks at
     },
     rules=RULES,
+    after=("markup",),  # it reads markup's joined-text rules when markup ran
 )
 def run(doc: Document, ctx: Context) -> Document:
     """Link-split lines joined; web chrome, site footers, continuation markers, metadata

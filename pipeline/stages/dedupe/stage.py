@@ -72,6 +72,7 @@ def _warm(cfg: dict) -> None:
         "max_passes": 4,  # passes until nothing changes (a removal can reveal another repeat)
     },
     warm=_warm,
+    after=("*",),  # it compares paragraphs as the output will have them: it runs last
 )
 def run(doc: Document, cfg: dict) -> Document:
     """Remove repeated paragraphs, clauses and noisy copies, keeping the best copy.

@@ -73,6 +73,10 @@ STAGE = "paragraphs"
         "flag_truncated": True,  # flag a document ending mid-sentence
         "max_paragraph_chars": 20000,  # longer "paragraphs" (a file on one line) split at sentence ends
     },
+    # it re-applies the line rules of these stages to the lines it joins (ctx.reapply): tiny
+    # lines and headline rows must be settled first
+    after=("unicode_hygiene", "markup", "boilerplate", "vertical_headline", "fragments",
+           "interleaved_copies", "column_spaces"),
 )
 def run(doc: Document, ctx: Context) -> Document:
     """Join wraps and broken paragraphs; one Line per paragraph from here on."""
