@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from pipeline.ocr import DEFAULTS
-from pipeline.ocr.preprocess import char_height, ink_mask, noise_sigma, preprocess, rect_angle, to_gray, upscale_factor
+from pipeline.ocr.preprocess import (
+    char_height,
+    ink_mask,
+    noise_sigma,
+    preprocess,
+    rect_angle,
+    to_gray,
+    upscale_factor,
+)
 
 
 @pytest.mark.parametrize(

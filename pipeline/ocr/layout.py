@@ -313,8 +313,7 @@ def vertical_blocks(mask: np.ndarray, ch: float, cfg: dict) -> list[Block]:
             while grown:
                 grown = False
                 for b in boxes:
-                    cx = (b[0] + b[2]) / 2
-                    # inside the column's x-range (a masthead above it is wider and sticks out);
+                    # inside the column's x-range (a masthead above it is wider and sticks out)
                     inside = b[0] >= x0 - 0.15 * size and b[2] <= x1 + 0.15 * size
                     if inside and b[3] - b[1] >= 0.3 * size and (
                             y0 - 0.5 * size <= b[3] <= y0 and b[1] < y0 or y1 <= b[1] <= y1 + 0.5 * size):
