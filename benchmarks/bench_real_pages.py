@@ -27,6 +27,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from .metrics import norm
+from .real_runs import HELD_OUT
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PAGES = ROOT.parent / "shared" / "corpus" / "real-pages"
@@ -106,6 +107,18 @@ def _pct(pair: tuple[int, int]) -> str:
     return f"{pair[0] / pair[1]:6.1%}" if pair[1] else "     -"
 
 
+def _total(engine: str, label: str, rs: list[dict], walls: bool) -> str:
+    n = sum(r["chars"] for r in rs)
+    tab = [r for r in rs if any(t in r["page"] for t in TABLE_PAGES)]
+    d = (sum(r["digits"][0] for r in tab), sum(r["digits"][1] for r in tab))
+    bd = (sum(r["bare_digits"][0] for r in tab), sum(r["bare_digits"][1] for r in tab))
+    w = (sum(r["wall"] for r in rs), sum(r["bare_wall"] for r in rs))
+    return (f"| {engine} | **{label}** | **{sum(r['err'] for r in rs) / n:.1%}** | "
+            f"**{sum(r['bare_err'] for r in rs) / n:.1%}** | tables {_pct(d).strip()} / {_pct(bd).strip()} | "
+            f"{sum(r['paras'] for r in rs)} / {sum(r['blocks'] for r in rs)} "
+            + (f"| {w[0]:.1f} / {w[1]:.1f} ({w[0] / max(w[1], 1e-9):.2f}x) " if walls else "") + "|")
+
+
 def table(rows: list[dict], walls: bool) -> str:
     out = ["| engine | page | CER ocrclean | CER bare | digits kept (ours / bare) | paragraphs / ref blocks "
            + ("| wall s (ours / bare) " if walls else "") + "|",
@@ -113,18 +126,14 @@ def table(rows: list[dict], walls: bool) -> str:
     for engine in dict.fromkeys(r["engine"] for r in rows):
         rs = [r for r in rows if r["engine"] == engine]
         for r in rs:
-            out.append(f"| {engine} | {short(r['page'])} | {r['err'] / r['chars']:.1%} | {r['bare_err'] / r['chars']:.1%} | "
+            out.append(f"| {engine} | {short(r['page'])}{' (held out)' if r['page'] in HELD_OUT else ''} | {r['err'] / r['chars']:.1%} | {r['bare_err'] / r['chars']:.1%} | "
                        f"{_pct(r['digits']).strip()} / {_pct(r['bare_digits']).strip()} | {r['paras']} / {r['blocks']} "
                        + (f"| {r['wall']:.1f} / {r['bare_wall']:.1f} " if walls else "") + "|")
-        n = sum(r["chars"] for r in rs)
-        tab = [r for r in rs if any(t in r["page"] for t in TABLE_PAGES)]
-        d = (sum(r["digits"][0] for r in tab), sum(r["digits"][1] for r in tab))
-        bd = (sum(r["bare_digits"][0] for r in tab), sum(r["bare_digits"][1] for r in tab))
-        w = (sum(r["wall"] for r in rs), sum(r["bare_wall"] for r in rs))
-        out.append(f"| {engine} | **all {len(rs)} pages** | **{sum(r['err'] for r in rs) / n:.1%}** | "
-                   f"**{sum(r['bare_err'] for r in rs) / n:.1%}** | tables {_pct(d).strip()} / {_pct(bd).strip()} | "
-                   f"{sum(r['paras'] for r in rs)} / {sum(r['blocks'] for r in rs)} "
-                   + (f"| {w[0]:.1f} / {w[1]:.1f} ({w[0] / max(w[1], 1e-9):.2f}x) " if walls else "") + "|")
+        out.append(_total(engine, f"all {len(rs)} pages", rs, walls))
+        held = [r for r in rs if r["page"] in HELD_OUT]
+        if held and len(held) < len(rs):
+            out.append(_total(engine, f"{len(rs) - len(held)} tuning pages", [r for r in rs if r not in held], walls))
+            out.append(_total(engine, f"{len(held)} held-out pages", held, walls))
     return "\n".join(out)
 
 
@@ -157,7 +166,8 @@ def main() -> None:
             f"({os.cpu_count()} CPUs, shared machine). CER = edits / reference length (NFKC, whitespace removed) "
             f"against `.all.gt.txt`; bare = `tesseract -l chi_sim --psm 3` / RapidOCR on the whole image; "
             f"digits kept on the table pages ({', '.join(TABLE_PAGES)}); paragraphs against the reference's "
-            f"block count.\n\n{md}\n", encoding="utf-8")
+            f"block count. Held out from tuning (benchmarks/real_runs.py HELD_OUT): the pages marked so, "
+            f"totalled apart.\n\n{md}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -190,3 +190,38 @@ def test_rapidocr_threads_divide_the_cores_among_jobs():
     assert threads({"threads": 8, "jobs": 2}) == 4
     assert threads({"threads": 2, "jobs": 4}) == 1
     assert threads({"jobs": 1}) >= 1
+
+
+def test_a_left_pages_footer_comes_after_the_right_page():
+    """A two-page spread: the left page's footer does not cut the paragraph running on across the fold."""
+    mask = np.zeros((1000, 1400), np.uint8)
+    _lines(mask, 40, 100, 600, 25)  # left page
+    _lines(mask, 760, 100, 600, 25)  # right page
+    _lines(mask, 40, 960, 200, 1)  # left footer (folio and running title)
+    _lines(mask, 1160, 960, 200, 1)  # right footer
+    blocks = analyse(mask, CH, DEFAULTS)
+    assert [(b.x0, b.y0) for b in blocks] == [(40, 100), (760, 100), (40, 960), (1160, 960)]
+    assert [(b.x0, b.y0) for b in analyse(mask, CH, {**DEFAULTS, "furniture_margin": 0})][:2] == [(40, 100), (40, 960)]
+
+
+def test_a_last_line_close_to_the_text_above_stays_in_place():
+    mask = np.zeros((1000, 1400), np.uint8)
+    _lines(mask, 40, 100, 600, 29)  # left column down to the bottom margin, no gap
+    _lines(mask, 760, 100, 600, 25)
+    assert [b.x0 for b in analyse(mask, CH, DEFAULTS)] == [40, 760]
+
+
+def test_a_vertical_headline_goes_before_the_article_beside_it_and_not_into_a_masthead_above():
+    mask = np.zeros((900, 900), np.uint8)
+    _lines(mask, 40, 10, 400, 1)  # a dateline at the top, far from the headline
+    cv2.rectangle(mask, (700, 60), (880, 110), 255, -1)  # masthead above the headline, wider than it
+    _lines(mask, 40, 200, 300, 20)  # article on the left
+    _lines(mask, 440, 200, 300, 20)  # article beside the headline
+    big = 2 * CH
+    for k in range(6):  # headline glyphs, twice the body height
+        cv2.rectangle(mask, (760, 130 + k * (big + 8)), (760 + big, 130 + k * (big + 8) + big), 255, -1)
+    blocks = analyse(mask, CH, {**DEFAULTS, "furniture_margin": 0})
+    k = next(i for i, b in enumerate(blocks) if b.vertical)
+    head = blocks[k]
+    assert head.y0 >= 125  # the masthead is not taken in
+    assert blocks[k + 1].x0 >= 430 and blocks[k - 1].x0 == 40  # the article beside it follows

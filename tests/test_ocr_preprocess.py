@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 
 from pipeline.ocr import DEFAULTS
-from pipeline.ocr.preprocess import char_height, ink_mask, noise_sigma, preprocess, rect_angle, to_gray
+from pipeline.ocr.preprocess import (
+    char_height,
+    ink_mask,
+    noise_sigma,
+    preprocess,
+    rect_angle,
+    to_gray,
+    upscale_factor,
+)
 
 
 @pytest.mark.parametrize(
@@ -73,3 +81,11 @@ def test_to_gray_accepts_bgr_bgra_and_16_bit():
 def test_binarize_switch_feeds_the_engine_a_two_level_image():
     prep = preprocess(_text_page(0), {**DEFAULTS, "binarize": True})
     assert set(np.unique(prep.image)) <= {0, 255}
+
+
+def test_upscale_stops_where_the_engine_would_shrink_the_page_again():
+    cfg = {**DEFAULTS, "min_char_height": 24, "max_upscale": 3.0}
+    assert upscale_factor(8, (1400, 1000), cfg) == 3.0  # Tesseract reads what it is given
+    assert upscale_factor(8, (1400, 1000), {**cfg, "max_side": 2000}) == 3.0  # the layout needs it
+    assert upscale_factor(12, (2070, 1434), {**cfg, "max_side": 2000}) == 1.0  # RapidOCR would shrink it back
+    assert upscale_factor(30, (800, 600), cfg) == 1.0

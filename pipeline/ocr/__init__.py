@@ -64,14 +64,22 @@ def get_engine(name: str, cfg: dict[str, Any]):
 _local = threading.local()
 
 
-def _read(image: np.ndarray, cfg: dict[str, Any], engine: Any) -> tuple[Any, list[Any], list[list[Any]]]:
-    """Preprocess, layout and engine: the prepared page, its blocks and each block's lines."""
-    from .layout import analyse, rules, text_mask
+def _prepare(image: np.ndarray, cfg: dict[str, Any]) -> tuple[Any, list[Any], list[tuple[int, int, int, int]]]:
+    """Preprocess and layout: the prepared page, its blocks and its figures' boxes."""
+    from .layout import analyse, text_mask
     from .preprocess import preprocess
 
     prep = preprocess(image, cfg)
     blocks = analyse(prep.mask, prep.char_height, cfg)
     figs = text_mask(prep.mask, prep.char_height)[1] if cfg["drop_figures"] and prep.char_height > 0 else []
+    return prep, blocks, figs
+
+
+def _engine_read(prep: Any, blocks: list[Any], figs: list[tuple[int, int, int, int]], cfg: dict[str, Any],
+                 engine: Any) -> list[list[Any]]:
+    """The engine reads the blocks (rules and figures painted out for Tesseract); lines inside figures dropped."""
+    from .layout import rules
+
     img = prep.image
     if cfg["erase_rules"] is True or (cfg["erase_rules"] == "auto" and engine.name == "tesseract"):
         img = img.copy()
@@ -82,7 +90,7 @@ def _read(image: np.ndarray, cfg: dict[str, Any], engine: Any) -> tuple[Any, lis
     if figs:  # a label inside a chart is not text of the page's flow
         results = [[ol for ol in blk if not any(x0 <= (ol.bbox[0] + ol.bbox[2]) / 2 < x1 and y0 <= (ol.bbox[1] + ol.bbox[3]) / 2 < y1
                                                 for x0, y0, x1, y1 in figs)] for blk in results]
-    return prep, blocks, results
+    return results
 
 
 def _sureness(results: list[list[Any]]) -> float:
@@ -95,13 +103,18 @@ def ocr_page(image: np.ndarray, cfg: dict[str, Any] | None = None, page: int = 1
     cfg = {**DEFAULTS, **(cfg or {})}
     t0 = time.perf_counter()
     engine = get_engine(str(cfg["engine"]), cfg)
-    prep, blocks, results = _read(image, cfg, engine)
+    cfg["max_side"] = getattr(engine, "max_side", 0)
+    prep, blocks, figs = _prepare(image, cfg)
+    results = _engine_read(prep, blocks, figs, cfg, engine)
     if prep.scale > 1 and cfg["upscale_check"]:
         # upscaling can also change a reading (`比2005年` -> `比206年` at x3): the page is read
-        # at its own size too, and the upscaled reading kept only when the engine is surer of more text
-        plain = _read(image, {**cfg, "upscale": False}, engine)
-        if _sureness(plain[2]) >= _sureness(results):
-            prep, blocks, results = plain
+        # at its own size too, and the upscaled reading kept only when the engine is surer of more
+        # text (for RapidOCR the upscale stops at the size it would shrink the page to: most real
+        # pages are not upscaled, and pay no second read)
+        plain = _prepare(image, {**cfg, "upscale": False})
+        low = _engine_read(*plain, cfg, engine)
+        if _sureness(low) >= _sureness(results):
+            (prep, blocks, figs), results = plain, low
     lines: list[Line] = []
     confs: list[float] = []
     dropped = 0

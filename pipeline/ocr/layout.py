@@ -303,18 +303,20 @@ def vertical_blocks(mask: np.ndarray, ch: float, cfg: dict) -> list[Block]:
             if b[1] >= a[3] - 0.2 * size and b[1] - a[3] <= 1.2 * size and abs((a[0] + a[2]) - (b[0] + b[2])) / 2 <= 0.3 * size:
                 col.append(b)
                 used.add(j)
+        col = _trim_ends(col)
         if len(col) >= 4 and _regular(col):
             x0, x1 = min(b[0] for b in col), max(b[2] for b in col)
             y0, y1 = min(b[1] for b in col), max(b[3] for b in col)
-            # narrower shapes inside the column (digits, Latin) extend it up and down
+            # narrower shapes inside the column (digits, Latin), half a glyph from it at most, extend it
             size = float(np.median([b[3] - b[1] for b in col]))
             grown = True
             while grown:
                 grown = False
                 for b in boxes:
-                    cx = (b[0] + b[2]) / 2
-                    if x0 <= cx <= x1 and b[3] - b[1] >= 0.3 * size and b[2] - b[0] <= 1.3 * (x1 - x0) and (
-                            y0 - 1.2 * size <= b[3] <= y0 and b[1] < y0 or y1 <= b[1] <= y1 + 1.2 * size):
+                    # inside the column's x-range (a masthead above it is wider and sticks out)
+                    inside = b[0] >= x0 - 0.15 * size and b[2] <= x1 + 0.15 * size
+                    if inside and b[3] - b[1] >= 0.3 * size and (
+                            y0 - 0.5 * size <= b[3] <= y0 and b[1] < y0 or y1 <= b[1] <= y1 + 0.5 * size):
                         y0, y1, grown = min(y0, b[1]), max(y1, b[3]), True
             columns.append((x0, y0, x1, y1))
     blocks: list[Block] = []
@@ -328,6 +330,20 @@ def vertical_blocks(mask: np.ndarray, ch: float, cfg: dict) -> list[Block]:
     return blocks
 
 
+def _trim_ends(col: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Drop an end shape set apart from the stack by an irregular step (a masthead glyph above a headline)."""
+    while len(col) >= 5:
+        step = np.diff([b[1] for b in col]).astype(float)
+        med = float(np.median(step))
+        if abs(step[0] - med) > 0.25 * med:
+            col = col[1:]
+        elif abs(step[-1] - med) > 0.25 * med:
+            col = col[:-1]
+        else:
+            break
+    return col
+
+
 def _regular(col: list[tuple[int, int, int, int]]) -> bool:
     """Type, not a picture: glyph widths and the steps between glyphs nearly constant."""
     w = np.array([b[2] - b[0] for b in col], float)
@@ -336,12 +352,39 @@ def _regular(col: list[tuple[int, int, int, int]]) -> bool:
 
 
 def _insert_vertical(blocks: list[Block], heads: list[Block], ch: float) -> list[Block]:
-    """Each headline goes before the first block that starts beside or below its top."""
+    """Each headline goes before the article it heads: the nearest block beside it that shares most
+    of its height (else before the first block that starts beside or below its top)."""
     out = list(blocks)
     for h in sorted(heads, key=lambda b: -b.x1):
-        at = next((k for k, b in enumerate(out) if not b.vertical and b.y0 >= h.y0 - ch and b.y0 < h.y1), len(out))
+        beside = [k for k, b in enumerate(out) if not b.vertical
+                  and min(b.y1, h.y1) - max(b.y0, h.y0) >= 0.5 * min(h.height, b.height)
+                  and max(b.x0 - h.x1, h.x0 - b.x1) < 3 * ch]
+        if beside:
+            at = min(beside, key=lambda k: (max(out[k].x0 - h.x1, h.x0 - out[k].x1), k))
+        else:
+            at = next((k for k, b in enumerate(out) if not b.vertical and b.y0 >= h.y0 - ch and b.y0 < h.y1), len(out))
         out.insert(at, h)
     return out
+
+
+def furniture_last(blocks: list[Block], height: int, ch: float, margin: float = 0.08) -> list[Block]:
+    """Footers after the body: one-line blocks wholly in the bottom `margin` of the page, set off
+    from the text above them by a gap (folios, a footer line, each page's of a two-page spread).
+
+    The XY-cut reads a spread's left page with its footer before the right page, so the
+    footer would cut a paragraph running on across the fold. Heads at the top are left in
+    place: at the top of a page a short line is as often the title as a running head.
+    """
+    def footer(b: Block) -> bool:
+        if b.vertical or b.y0 < (1 - margin) * height or b.height > 2.5 * ch:
+            return False
+        over = [o for o in blocks if o is not b and min(o.x1, b.x1) - max(o.x0, b.x0) > 0]
+        if any(o.y1 > b.y1 for o in over):
+            return False  # text below it: a subhead at the foot of a column
+        return all(b.y0 - o.y1 >= ch for o in over)
+
+    feet = [b for b in blocks if footer(b)]
+    return [b for b in blocks if b not in feet] + feet
 
 
 def analyse(mask: np.ndarray, ch: float, cfg: dict) -> list[Block]:
@@ -354,4 +397,5 @@ def analyse(mask: np.ndarray, ch: float, cfg: dict) -> list[Block]:
     heads = vertical_blocks(text, ch, cfg)
     for b in heads:
         text[b.y0:b.y1, b.x0:b.x1] = 0
-    return _insert_vertical(_xycut(text, (0, 0, w, h), ch, cfg, 0), heads, ch)
+    blocks = _insert_vertical(_xycut(text, (0, 0, w, h), ch, cfg, 0), heads, ch)
+    return furniture_last(blocks, h, ch, cfg["furniture_margin"]) if cfg["furniture_margin"] else blocks

@@ -93,6 +93,22 @@ def upscale(image: np.ndarray, factor: float) -> np.ndarray:
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
 
 
+def upscale_factor(ch: float, shape: tuple[int, ...], cfg: dict) -> float:
+    """How much to enlarge a page whose characters are below `min_char_height` px.
+
+    `max_side` is set for an engine that shrinks larger images itself (RapidOCR,
+    to 2000 px): a page already that large is not enlarged, as the engine would
+    shrink it back and the enlargement costs preprocessing and a second read
+    (`upscale_check`) for nothing. A smaller page is enlarged in full, since the
+    layout analysis needs the larger characters.
+    """
+    if not cfg["upscale"] or not 0 < ch < cfg["min_char_height"]:
+        return 1.0
+    if cfg.get("max_side") and max(shape) * 1.05 >= float(cfg["max_side"]):
+        return 1.0
+    return min(float(cfg["max_upscale"]), cfg["min_char_height"] / ch)
+
+
 def rect_angle(rect: tuple) -> float:
     """The angle of a `minAreaRect`'s long side in (-90, 90], whatever OpenCV's convention.
 
@@ -152,9 +168,8 @@ def preprocess(image: np.ndarray, cfg: dict) -> Prepared:
     engine_img = gray if cfg["grayscale"] or image.ndim == 2 else image
     block, c = int(cfg["binarize_block"]), int(cfg["binarize_c"])
     ch = char_height(ink_mask(cv2.medianBlur(gray, 3), block, c))
-    scale = 1.0
-    if cfg["upscale"] and 0 < ch < cfg["min_char_height"]:  # before denoising: a median eats small strokes
-        scale = min(float(cfg["max_upscale"]), cfg["min_char_height"] / ch)
+    scale = upscale_factor(ch, gray.shape[:2], cfg)
+    if scale > 1.0:  # before denoising: a median eats small strokes
         gray, engine_img = upscale(gray, scale), upscale(engine_img, scale)
         ch *= scale
     if _wants_denoise(cfg["denoise"], gray):

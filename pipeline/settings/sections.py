@@ -174,6 +174,8 @@ class OcrSettings(Settings):
     """Extra Tesseract options."""
     jobs: int = 1
     """Pages OCR'd in parallel (CLI: --jobs)."""
+    rapid_max_side: int = 2000
+    """RapidOCR shrinks larger images to this side, so a page is never upscaled past it."""
     threads: int = 0
     """Cores the engine may use (0 = all); RapidOCR's ONNX threads are threads / jobs."""
     progress: Auto = "auto"
@@ -230,6 +232,8 @@ class OcrSettings(Settings):
     """Bands this close (character heights) whose gutters line up are one band."""
     table_cell_chars: Number = 8
     """Columns this narrow (character heights) whose rows align are a table's cells."""
+    furniture_margin: Number = 0.08
+    """One-line footers wholly in this bottom share of the page come after the body (0 = off)."""
     cache_dir: str = ""
     """Engine output cache: replays recorded results for identical engine input ("" = off)."""
     cache_record: bool = True

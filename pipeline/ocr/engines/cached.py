@@ -62,6 +62,7 @@ class CachedEngine(Engine):
         if on_miss not in ("live", "error"):
             raise ConfigError(f"ocr.cache_miss: expected 'live' or 'error', got {on_miss!r}")
         self.inner, self.name, self.record, self.on_miss = inner, inner.name, record, on_miss
+        self.max_side = getattr(inner, "max_side", 0)
         self.dir = Path(cache_dir)
         self.record_dir = Path(record_dir) if record_dir else self.dir
         self.version = engine_version(inner.name)

@@ -24,12 +24,14 @@ class RapidEngine(Engine):
 
     def __init__(self, cfg: dict[str, Any]):
         super().__init__(cfg)
+        self.max_side = int(cfg.get("rapid_max_side") or 2000)
         try:
             from rapidocr import RapidOCR
         except ImportError:
             raise RuntimeError("RapidOCR is not installed (pip install 'ocrclean[rapidocr]')") from None
         self.ocr = RapidOCR(params={
             "Global.log_level": "error",
+            "Global.max_side_len": self.max_side,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads(cfg),
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         })
